@@ -1,0 +1,158 @@
+import { z } from 'zod';
+
+export const TASK_TYPES = [
+  'code_generation',
+  'debugging',
+  'refactoring',
+  'testing',
+  'analysis',
+  'documentation',
+  'other',
+] as const;
+export const TaskTypeSchema = z.enum(TASK_TYPES);
+export type TaskType = z.infer<typeof TaskTypeSchema>;
+
+export const COMPLEXITIES = ['simple', 'moderate', 'complex'] as const;
+export const ComplexitySchema = z.enum(COMPLEXITIES);
+export type Complexity = z.infer<typeof ComplexitySchema>;
+
+const IsoDateSchema = z.iso.datetime({ offset: true });
+
+export const TaskContextSchema = z.object({
+  domain: z.string().min(1).max(200).default('general'),
+  language: z.string().min(1).max(100).optional(),
+  framework: z.string().min(1).max(100).optional(),
+  complexity: ComplexitySchema.default('moderate'),
+  tags: z.array(z.string()).default([]),
+});
+export type TaskContext = z.infer<typeof TaskContextSchema>;
+export type TaskContextInput = z.input<typeof TaskContextSchema>;
+
+export const StepResultSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('success'), output: z.string().optional() }),
+  z.object({ status: z.literal('error'), message: z.string() }),
+  z.object({ status: z.literal('timeout') }),
+]);
+export type StepResult = z.infer<typeof StepResultSchema>;
+
+const JsonObjectSchema = z.record(z.string(), z.unknown());
+const StringMapSchema = z.record(z.string(), z.string());
+
+export const StepSchema = z.object({
+  seq: z.number().int().min(1),
+  at: IsoDateSchema,
+  tool: z.string().min(1).max(200),
+  action: z.string().max(2_000),
+  params: JsonObjectSchema,
+  result: StepResultSchema,
+  latencyMs: z.number().min(0),
+  tokens: z.number().int().min(0).optional(),
+  metadata: StringMapSchema,
+});
+export type Step = z.infer<typeof StepSchema>;
+
+/** What a caller gives `logStep`: the store assigns `seq`; `at` defaults to the clock. */
+export const StepInputSchema = z.object({
+  tool: z.string().trim().min(1, 'tool must not be empty').max(200),
+  action: z.string().max(2_000).default(''),
+  params: JsonObjectSchema.default({}),
+  result: StepResultSchema.default({ status: 'success' }),
+  latencyMs: z.number().min(0).default(0),
+  tokens: z.number().int().min(0).optional(),
+  metadata: StringMapSchema.default({}),
+  at: IsoDateSchema.optional(),
+});
+export type StepInput = z.input<typeof StepInputSchema>;
+
+export const OutcomeSchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('success'),
+    verdict: z.string().max(10_000).default(''),
+    artifacts: z.array(z.string()).default([]),
+  }),
+  z.object({
+    status: z.literal('partial'),
+    verdict: z.string().max(10_000).default(''),
+    completed: z.array(z.string()).default([]),
+    failed: z.array(z.string()).default([]),
+  }),
+  z.object({
+    status: z.literal('failure'),
+    reason: z.string().max(10_000).default(''),
+    details: z.string().max(10_000).optional(),
+  }),
+  z.object({
+    status: z.literal('abstained'),
+    reason: z.string().max(10_000).default(''),
+    infeasibilitySignals: z.array(z.string()).default([]),
+  }),
+]);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+export type OutcomeInput = z.input<typeof OutcomeSchema>;
+export type OutcomeStatus = Outcome['status'];
+export const OUTCOME_STATUSES = ['success', 'partial', 'failure', 'abstained'] as const;
+
+export const RewardSchema = z.object({
+  total: z.number().min(0).max(1),
+  base: z.number().min(0).max(1),
+  efficiency: z.number().min(0).max(1),
+  errorRate: z.number().min(0).max(1),
+  recovery: z.number().min(0).max(1),
+  complexityMultiplier: z.number().min(0),
+});
+export type Reward = z.infer<typeof RewardSchema>;
+
+export const ReflectionSchema = z.object({
+  successes: z.array(z.string()).max(5),
+  improvements: z.array(z.string()).max(5),
+  insights: z.array(z.string()).max(5),
+});
+export type Reflection = z.infer<typeof ReflectionSchema>;
+
+export const SummarySchema = z.object({
+  text: z.string(),
+  keyConcepts: z.array(z.string()),
+  keySteps: z.array(z.string()),
+});
+export type Summary = z.infer<typeof SummarySchema>;
+
+export const EpisodeSchema = z.object({
+  id: z.string(),
+  task: z.string(),
+  taskType: TaskTypeSchema,
+  context: TaskContextSchema,
+  tags: z.array(z.string()),
+  metadata: StringMapSchema,
+  startedAt: IsoDateSchema,
+  endedAt: IsoDateSchema.optional(),
+  steps: z.array(StepSchema),
+  outcome: OutcomeSchema.optional(),
+  reward: RewardSchema.optional(),
+  reflection: ReflectionSchema.optional(),
+  summary: SummarySchema.optional(),
+  patternIds: z.array(z.string()),
+  heuristicIds: z.array(z.string()),
+});
+export type Episode = z.infer<typeof EpisodeSchema>;
+
+/** An episode that has an outcome and everything completion computes. */
+export type CompletedEpisode = Episode & {
+  endedAt: string;
+  outcome: Outcome;
+  reward: Reward;
+  reflection: Reflection;
+  summary: Summary;
+};
+
+export function isCompleted(episode: Episode): episode is CompletedEpisode {
+  return episode.outcome !== undefined && episode.endedAt !== undefined && episode.reward !== undefined;
+}
+
+export const StartEpisodeInputSchema = z.object({
+  task: z.string().trim().min(1, 'task must not be empty'),
+  taskType: TaskTypeSchema.default('other'),
+  context: TaskContextSchema.default({ domain: 'general', complexity: 'moderate', tags: [] }),
+  tags: z.array(z.string()).default([]),
+  metadata: StringMapSchema.default({}),
+});
+export type StartEpisodeInput = z.input<typeof StartEpisodeInputSchema>;

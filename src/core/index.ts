@@ -1,0 +1,13 @@
+export type { Clock } from './clock.js';
+export { fixedClock, systemClock, toIso } from './clock.js';
+export * from './episode.js';
+export type { ErrorCode } from './errors.js';
+export { ERROR_CODES, isMemoryError, MemoryError, toMemoryError } from './errors.js';
+export type { RandomSource } from './ids.js';
+export { contentId, cryptoRandom, isUuid, seededRandom, uuidV7Generator } from './ids.js';
+export type { MemoryLimits } from './limits.js';
+export { DEFAULT_LIMITS, truncateText } from './limits.js';
+export * from './pattern.js';
+export { normalizeTag, normalizeTags } from './tags.js';
+export { contentTokens, hasWholeWord, isStopword, tokenize, topTerms } from './text.js';
+export type { ExistingLearning, Learn, LearningPlan, LearningResult } from './learning-plan.js';

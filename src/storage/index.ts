@@ -1,0 +1,9 @@
+export type {
+  EpisodeFilter,
+  HeuristicFilter,
+  ImportResult,
+  LexicalHit,
+  PatternFilter,
+  StorageBackend,
+  StorageStats,
+} from './storage.js';

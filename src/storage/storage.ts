@@ -1,0 +1,105 @@
+import type {
+  CompletedEpisode,
+  Episode,
+  Heuristic,
+  Learn,
+  LearningResult,
+  MemoryError,
+  Outcome,
+  OutcomeStatus,
+  Pattern,
+  PatternType,
+  Step,
+  TaskType,
+} from '../core/index.js';
+
+export interface EpisodeFilter {
+  domain?: string;
+  taskType?: TaskType;
+  outcome?: OutcomeStatus;
+  /** Episodes carrying every one of these tags (episode tags or context tags). */
+  tags?: string[];
+  /** ISO timestamps bounding `startedAt`, inclusive. */
+  since?: string;
+  until?: string;
+  /** `true`: only completed; `false`: only in progress; absent: both. */
+  completed?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+export interface PatternFilter {
+  type?: PatternType;
+  domain?: string;
+  minOccurrences?: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface HeuristicFilter {
+  domain?: string;
+  minConfidence?: number;
+  limit?: number;
+}
+
+/** A full-text match: `score` is higher for better matches (BM25, sign flipped). */
+export interface LexicalHit {
+  id: string;
+  score: number;
+}
+
+export type ImportResult = { ok: true; episode: CompletedEpisode } | { ok: false; error: MemoryError };
+
+export interface StorageStats {
+  episodes: number;
+  completedEpisodes: number;
+  steps: number;
+  patterns: number;
+  heuristics: number;
+  byOutcome: Record<OutcomeStatus, number>;
+  byDomain: Record<string, number>;
+  averageReward: number | null;
+}
+
+/**
+ * The role every backend plays (embedded SQLite now, PostgreSQL later). A backend is opened by its own
+ * factory, which applies migrations; after `close()` no call is valid.
+ *
+ * Errors: `NOT_FOUND` for a missing episode, `CONFLICT` for a duplicate id, `EPISODE_COMPLETED` for a write
+ * to a finished episode, `LIMIT_EXCEEDED` past the step limit, `STORAGE_ERROR` for everything the driver says.
+ */
+export interface StorageBackend {
+  readonly kind: string;
+
+  createEpisode(episode: Episode): Promise<void>;
+  /** Appends a step, assigning `seq` (1, 2, …); committed before it resolves. */
+  appendStep(episodeId: string, step: Omit<Step, 'seq'>, maxSteps: number): Promise<Step>;
+  /** Sets the outcome, runs `learn` and writes its result, all in one transaction. */
+  completeEpisode(episodeId: string, outcome: Outcome, endedAt: string, learn: Learn): Promise<LearningResult>;
+  /**
+   * Stores whole episodes (steps and outcome included) and learns from each, in one transaction per batch; a
+   * failing episode is rolled back alone and reported at its index.
+   */
+  importEpisodes(episodes: Episode[], learn: Learn): Promise<ImportResult[]>;
+
+  getEpisode(id: string): Promise<Episode | null>;
+  /** Episodes in the order of `ids`, missing ones skipped; steps only when asked for. */
+  getEpisodes(ids: readonly string[], options?: { steps?: boolean }): Promise<Episode[]>;
+  /** Newest first; steps are not loaded (empty arrays). */
+  listEpisodes(filter: EpisodeFilter): Promise<Episode[]>;
+  deleteEpisode(id: string): Promise<boolean>;
+
+  /** Full-text search over completed episodes (task, summary, tools, reflection). */
+  searchEpisodes(query: { text: string; limit: number }): Promise<LexicalHit[]>;
+  /** Ids of the newest completed episodes, optionally of one domain. */
+  recentEpisodeIds(query: { domain?: string; limit: number }): Promise<string[]>;
+
+  getPattern(id: string): Promise<Pattern | null>;
+  getPatterns(ids: readonly string[]): Promise<Pattern[]>;
+  listPatterns(filter: PatternFilter): Promise<Pattern[]>;
+  getHeuristics(ids: readonly string[]): Promise<Heuristic[]>;
+  listHeuristics(filter: HeuristicFilter): Promise<Heuristic[]>;
+
+  stats(): Promise<StorageStats>;
+  close(): Promise<void>;
+}
