@@ -11,3 +11,14 @@ export * from './pattern.js';
 export { normalizeTag, normalizeTags } from './tags.js';
 export { contentTokens, hasWholeWord, isStopword, tokenize, topTerms } from './text.js';
 export type { ExistingLearning, Learn, LearningPlan, LearningResult } from './learning-plan.js';
+export type { EpisodeRecord, ParsedEpisodeRecord } from './interchange.js';
+export { EpisodeRecordSchema, episodeToRecord, recordSteps } from './interchange.js';
+export { parseInput } from './parse.js';
+export type { EpisodeFilterInput, PatternFilterInput, PlaybookRequest, RetrieveInput } from './query.js';
+export {
+  EpisodeFilterSchema,
+  PatternFilterSchema,
+  PlaybookInputSchema,
+  QueryContextSchema,
+  RetrieveInputSchema,
+} from './query.js';

@@ -24,6 +24,8 @@ export interface EpisodeFilter {
   until?: string;
   /** `true`: only completed; `false`: only in progress; absent: both. */
   completed?: boolean;
+  /** By `startedAt`; `newest` unless told. */
+  order?: 'newest' | 'oldest';
   limit?: number;
   offset?: number;
 }

@@ -1,0 +1,290 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type Clock,
+  type CompletedEpisode,
+  cryptoRandom,
+  DEFAULT_LIMITS,
+  type Episode,
+  type EpisodeFilterInput,
+  EpisodeFilterSchema,
+  type EpisodeRecord,
+  episodeToRecord,
+  type Heuristic,
+  type Learn,
+  MemoryError,
+  type MemoryLimits,
+  normalizeTags,
+  type OutcomeInput,
+  OutcomeSchema,
+  type Pattern,
+  type PatternFilterInput,
+  PatternFilterSchema,
+  PlaybookInputSchema,
+  type PlaybookRequest,
+  parseInput,
+  type RetrieveInput,
+  RetrieveInputSchema,
+  type StartEpisodeInput,
+  StartEpisodeInputSchema,
+  type Step,
+  type StepInput,
+  systemClock,
+  toMemoryError,
+  uuidV7Generator,
+} from '../core/index.js';
+import { buildPlaybook, DEFAULT_REWARD_WEIGHTS, type Playbook, planLearning } from '../learning/index.js';
+import { DEFAULT_RETRIEVAL_WEIGHTS, type RetrievalResult, type RetrievalWeights, retrieve } from '../retrieval/index.js';
+import type { StorageBackend, StorageStats } from '../storage/index.js';
+import { openSqliteStorage } from '../storage/sqlite/index.js';
+import { defaultDbPath, type MemoryOptions } from './options.js';
+import { checkTask, prepareStep, recordToEpisode } from './validate.js';
+
+/** What completing an episode learned, as stored. */
+export interface CompletionReport {
+  episode: CompletedEpisode;
+  patterns: Pattern[];
+  heuristics: Heuristic[];
+}
+
+export interface ImportOptions {
+  /** Episodes per transaction. */
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ImportReport {
+  imported: number;
+  episodeIds: string[];
+  /** `index` is the position in the input. */
+  failed: Array<{ index: number; error: { code: string; message: string } }>;
+}
+
+/**
+ * The memory of an agent: record episodes, learn from them, ask for experience before a new task.
+ *
+ * @example
+ * await using memory = await SelfLearningMemory.open({ db: './memory.db' });
+ * const { id } = await memory.startEpisode({ task: 'Fix the failing login test', context: { domain: 'web' } });
+ * await memory.logStep(id, { tool: 'bash', action: 'npm test', result: { status: 'error', message: 'AssertionError' } });
+ * await memory.logStep(id, { tool: 'edit', action: 'fix token expiry check' });
+ * const { episode } = await memory.completeEpisode(id, { status: 'success', verdict: 'tests pass' });
+ * const advice = await memory.playbook({ task: 'Login test fails after upgrade', context: { domain: 'web' } });
+ */
+export class SelfLearningMemory implements AsyncDisposable {
+  readonly #storage: StorageBackend;
+  readonly #clock: Clock;
+  readonly #newId: () => string;
+  readonly #limits: MemoryLimits;
+  readonly #learn: Learn;
+  readonly #retrievalWeights: RetrievalWeights;
+  #closed = false;
+
+  private constructor(storage: StorageBackend, options: MemoryOptions) {
+    this.#storage = storage;
+    this.#clock = options.clock ?? systemClock;
+    this.#newId = uuidV7Generator(this.#clock, options.random ?? cryptoRandom);
+    this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const rewardWeights = { ...DEFAULT_REWARD_WEIGHTS, ...options.rewardWeights };
+    this.#learn = (episode) => planLearning(episode, { rewardWeights });
+    this.#retrievalWeights = { ...DEFAULT_RETRIEVAL_WEIGHTS, ...options.retrievalWeights };
+  }
+
+  /** Opens (and creates or migrates) the store; see `MemoryOptions` for the defaults. */
+  static async open(options: MemoryOptions = {}): Promise<SelfLearningMemory> {
+    const storage = options.storage ?? openSqliteStorage(resolveDbPath(options.db ?? defaultDbPath()), options);
+    return new SelfLearningMemory(storage, options);
+  }
+
+  /** Where this memory's data lives (`sqlite`, later `postgres`). */
+  get backend(): string {
+    return this.#storage.kind;
+  }
+
+  async startEpisode(input: StartEpisodeInput): Promise<Episode> {
+    this.#assertOpen();
+    const parsed = parseInput(StartEpisodeInputSchema, input, 'start episode');
+    checkTask(parsed.task, this.#limits);
+    const episode: Episode = {
+      id: this.#newId(),
+      task: parsed.task,
+      taskType: parsed.taskType,
+      context: { ...parsed.context, tags: normalizeTags(parsed.context.tags, 'context.tags') },
+      tags: normalizeTags(parsed.tags),
+      metadata: parsed.metadata,
+      startedAt: new Date(this.#clock.now()).toISOString(),
+      steps: [],
+      patternIds: [],
+      heuristicIds: [],
+    };
+    await this.#storage.createEpisode(episode);
+    return episode;
+  }
+
+  /** Records one step; it is committed before the promise resolves. */
+  async logStep(episodeId: string, step: StepInput): Promise<Step> {
+    this.#assertOpen();
+    const prepared = prepareStep(step, new Date(this.#clock.now()).toISOString(), this.#limits);
+    return this.#storage.appendStep(episodeId, prepared, this.#limits.maxStepsPerEpisode);
+  }
+
+  /** Scores the episode, reflects, summarises and learns patterns and heuristics, all in one transaction. */
+  async completeEpisode(episodeId: string, outcome: OutcomeInput): Promise<CompletionReport> {
+    this.#assertOpen();
+    const parsed = parseInput(OutcomeSchema, outcome, 'complete episode');
+    const endedAt = new Date(this.#clock.now()).toISOString();
+    return this.#storage.completeEpisode(episodeId, parsed, endedAt, this.#learn);
+  }
+
+  async getEpisode(id: string): Promise<Episode> {
+    this.#assertOpen();
+    const episode = await this.#storage.getEpisode(id);
+    if (!episode) throw notFound('episode', id);
+    return episode;
+  }
+
+  /** Newest first unless `order: 'oldest'`; steps are not loaded. */
+  async listEpisodes(filter: EpisodeFilterInput = {}): Promise<Episode[]> {
+    this.#assertOpen();
+    const parsed = parseInput(EpisodeFilterSchema, filter, 'list episodes');
+    return this.#storage.listEpisodes({ ...parsed, ...(parsed.tags ? { tags: normalizeTags(parsed.tags) } : {}) });
+  }
+
+  async deleteEpisode(id: string): Promise<void> {
+    this.#assertOpen();
+    if (!(await this.#storage.deleteEpisode(id))) throw notFound('episode', id);
+  }
+
+  /** The past episodes most relevant to a task, each with its score and why, and the patterns and heuristics they taught. */
+  async retrieve(input: RetrieveInput): Promise<RetrievalResult> {
+    this.#assertOpen();
+    const query = parseInput(RetrieveInputSchema, input, 'retrieve');
+    return retrieve(this.#storage, query, { weights: this.#retrievalWeights, now: this.#clock.now() });
+  }
+
+  /** Ordered steps, pitfalls and a confidence for a task, built from the best matching experience. */
+  async playbook(input: PlaybookRequest): Promise<Playbook> {
+    this.#assertOpen();
+    const request = parseInput(PlaybookInputSchema, input, 'playbook');
+    const found = await retrieve(
+      this.#storage,
+      { task: request.task, context: request.context, limit: 10 },
+      { weights: this.#retrievalWeights, now: this.#clock.now(), steps: true },
+    );
+    return buildPlaybook({
+      task: request.task,
+      context: {
+        domain: request.context.domain ?? 'general',
+        complexity: 'moderate',
+        tags: request.context.tags ?? [],
+        ...(request.context.language ? { language: request.context.language } : {}),
+        ...(request.context.framework ? { framework: request.context.framework } : {}),
+      },
+      episodes: found.episodes.map(({ episode, score }) => ({ episode, score })),
+      patterns: found.patterns.map((p) => p.pattern),
+      heuristics: found.heuristics.map((h) => h.heuristic),
+      maxSteps: request.maxSteps,
+    });
+  }
+
+  async listPatterns(filter: PatternFilterInput = {}): Promise<Pattern[]> {
+    this.#assertOpen();
+    return this.#storage.listPatterns(parseInput(PatternFilterSchema, filter, 'list patterns'));
+  }
+
+  async getPattern(id: string): Promise<Pattern> {
+    this.#assertOpen();
+    const pattern = await this.#storage.getPattern(id);
+    if (!pattern) throw notFound('pattern', id);
+    return pattern;
+  }
+
+  async listHeuristics(filter: { domain?: string; minConfidence?: number; limit?: number } = {}): Promise<Heuristic[]> {
+    this.#assertOpen();
+    return this.#storage.listHeuristics(filter);
+  }
+
+  /**
+   * Stores whole, already finished episodes (the `slmem import` format) and learns from each. A record that
+   * fails is reported with its index and leaves nothing behind; the others are stored.
+   */
+  async importEpisodes(records: readonly unknown[], options: ImportOptions = {}): Promise<ImportReport> {
+    this.#assertOpen();
+    const batchSize = Math.max(1, options.batchSize ?? 100);
+    const report: ImportReport = { imported: 0, episodeIds: [], failed: [] };
+    for (let start = 0; start < records.length; start += batchSize) {
+      const batch: Array<{ index: number; episode: Episode }> = [];
+      records.slice(start, start + batchSize).forEach((record, offset) => {
+        const index = start + offset;
+        try {
+          batch.push({ index, episode: recordToEpisode(record, { newId: this.#newId, now: this.#clock.now(), limits: this.#limits }) });
+        } catch (error) {
+          report.failed.push({ index, error: toMemoryError(error).toJSON() });
+        }
+      });
+      const results = await this.#storage.importEpisodes(
+        batch.map((b) => b.episode),
+        this.#learn,
+      );
+      results.forEach((result, i) => {
+        const index = batch[i]!.index;
+        if (result.ok) {
+          report.imported++;
+          report.episodeIds.push(result.episode.id);
+        } else {
+          report.failed.push({ index, error: result.error.toJSON() });
+        }
+      });
+      options.onProgress?.(Math.min(records.length, start + batchSize), records.length);
+    }
+    report.failed.sort((a, b) => a.index - b.index);
+    return report;
+  }
+
+  /** Completed episodes, oldest first, in the import format. */
+  async *exportEpisodes(pageSize = 500): AsyncGenerator<EpisodeRecord> {
+    this.#assertOpen();
+    for (let offset = 0; ; offset += pageSize) {
+      const page = await this.#storage.listEpisodes({ completed: true, order: 'oldest', limit: pageSize, offset });
+      const full = await this.#storage.getEpisodes(
+        page.map((e) => e.id),
+        { steps: true },
+      );
+      for (const episode of full) if (episode.outcome) yield episodeToRecord({ ...episode, outcome: episode.outcome });
+      if (page.length < pageSize) return;
+    }
+  }
+
+  async stats(): Promise<StorageStats> {
+    this.#assertOpen();
+    return this.#storage.stats();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#storage.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new MemoryError('INVALID_INPUT', 'the memory is closed; open a new one');
+  }
+}
+
+function notFound(what: string, id: string): MemoryError {
+  return new MemoryError('NOT_FOUND', `${what} ${id} does not exist`, { details: { [`${what}Id`]: id } });
+}
+
+function resolveDbPath(db: string): string {
+  if (/^postgres(ql)?:\/\//.test(db)) {
+    throw new MemoryError('INVALID_INPUT', 'PostgreSQL storage is not available yet; use a file path for the embedded store');
+  }
+  const path = db.startsWith('file://') ? fileURLToPath(db) : db.replace(/^file:/, '');
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  return path;
+}

@@ -1,0 +1,89 @@
+import {
+  type Episode,
+  EpisodeRecordSchema,
+  MemoryError,
+  type MemoryLimits,
+  normalizeTags,
+  type ParsedEpisodeRecord,
+  parseInput,
+  recordSteps,
+  type Step,
+  type StepInput,
+  StepInputSchema,
+  TaskContextSchema,
+  truncateText,
+} from '../core/index.js';
+
+/** Checks the task against the limit; throws LIMIT_EXCEEDED naming the size. */
+export function checkTask(task: string, limits: MemoryLimits): void {
+  if (task.length > limits.maxTaskChars) {
+    throw new MemoryError(
+      'LIMIT_EXCEEDED',
+      `task is ${task.length} characters; the limit is ${limits.maxTaskChars}. Shorten it or put details in metadata.`,
+      { details: { field: 'task', length: task.length, limit: limits.maxTaskChars } },
+    );
+  }
+}
+
+/** Applies the step limits: output and messages are truncated with a marker, oversize params are rejected. */
+export function limitStep(step: Omit<Step, 'seq'>, limits: MemoryLimits): Omit<Step, 'seq'> {
+  const bytes = Buffer.byteLength(JSON.stringify(step.params));
+  if (bytes > limits.maxParamsBytes) {
+    throw new MemoryError(
+      'LIMIT_EXCEEDED',
+      `params of step "${step.tool}" are ${bytes} bytes of JSON; the limit is ${limits.maxParamsBytes}. Store a reference instead of the payload.`,
+      { details: { field: 'params', bytes, limit: limits.maxParamsBytes } },
+    );
+  }
+  const max = limits.maxStepOutputChars;
+  const { result } = step;
+  if (result.status === 'success' && result.output !== undefined && result.output.length > max) {
+    return { ...step, result: { status: 'success', output: truncateText(result.output, max) } };
+  }
+  if (result.status === 'error' && result.message.length > max) {
+    return { ...step, result: { status: 'error', message: truncateText(result.message, max) } };
+  }
+  return step;
+}
+
+/** Parses a `logStep` input and fills its defaults. */
+export function prepareStep(input: StepInput, nowIso: string, limits: MemoryLimits): Omit<Step, 'seq'> {
+  const parsed = parseInput(StepInputSchema, input, 'log step');
+  const { at, tokens, ...rest } = parsed;
+  return limitStep({ ...rest, at: at ?? nowIso, ...(tokens === undefined ? {} : { tokens }) }, limits);
+}
+
+/** Turns an import record into a whole episode (steps and outcome, no learning yet), enforcing every limit. */
+export function recordToEpisode(
+  input: unknown,
+  options: { newId: () => string; now: number; limits: MemoryLimits },
+): Episode {
+  const record: ParsedEpisodeRecord = parseInput(EpisodeRecordSchema, input, 'episode record');
+  checkTask(record.task, options.limits);
+  if (record.steps.length > options.limits.maxStepsPerEpisode) {
+    throw new MemoryError(
+      'LIMIT_EXCEEDED',
+      `the episode has ${record.steps.length} steps; the limit is ${options.limits.maxStepsPerEpisode}.`,
+      { details: { field: 'steps', count: record.steps.length, limit: options.limits.maxStepsPerEpisode } },
+    );
+  }
+  const latency = record.steps.reduce((sum, s) => sum + (s.latencyMs ?? 0), 0);
+  const endedAtMs = record.endedAt ? Date.parse(record.endedAt) : undefined;
+  const startedAtMs = record.startedAt ? Date.parse(record.startedAt) : (endedAtMs ?? options.now) - latency;
+  const context = TaskContextSchema.parse(record.context ?? {});
+  const steps = recordSteps(record, startedAtMs).map((s, i) => ({ ...limitStep(s, options.limits), seq: i + 1 }));
+  return {
+    id: record.id ?? options.newId(),
+    task: record.task,
+    taskType: record.taskType ?? 'other',
+    context: { ...context, tags: normalizeTags(context.tags, 'context.tags') },
+    tags: normalizeTags(record.tags ?? []),
+    metadata: record.metadata ?? {},
+    startedAt: new Date(startedAtMs).toISOString(),
+    endedAt: new Date(endedAtMs ?? startedAtMs + latency).toISOString(),
+    steps,
+    outcome: record.outcome,
+    patternIds: [],
+    heuristicIds: [],
+  };
+}
