@@ -5,15 +5,13 @@ export type { ErrorCode } from './errors.js';
 export { ERROR_CODES, isMemoryError, MemoryError, toMemoryError } from './errors.js';
 export type { RandomSource } from './ids.js';
 export { contentId, cryptoRandom, isUuid, seededRandom, uuidV7Generator } from './ids.js';
-export type { MemoryLimits } from './limits.js';
-export { DEFAULT_LIMITS, truncateText } from './limits.js';
-export * from './pattern.js';
-export { normalizeTag, normalizeTags } from './tags.js';
-export { contentTokens, hasWholeWord, isStopword, tokenize, topTerms } from './text.js';
-export type { ExistingLearning, Learn, LearningPlan, LearningResult } from './learning-plan.js';
 export type { EpisodeRecord, ParsedEpisodeRecord } from './interchange.js';
 export { EpisodeRecordSchema, episodeToRecord, recordSteps } from './interchange.js';
+export type { ExistingLearning, Learn, LearningPlan, LearningResult } from './learning-plan.js';
+export type { MemoryLimits } from './limits.js';
+export { DEFAULT_LIMITS, truncateText } from './limits.js';
 export { parseInput } from './parse.js';
+export * from './pattern.js';
 export type { EpisodeFilterInput, PatternFilterInput, PlaybookRequest, RetrieveInput } from './query.js';
 export {
   EpisodeFilterSchema,
@@ -22,3 +20,5 @@ export {
   QueryContextSchema,
   RetrieveInputSchema,
 } from './query.js';
+export { normalizeTag, normalizeTags } from './tags.js';
+export { contentTokens, hasWholeWord, isStopword, tokenize, topTerms } from './text.js';

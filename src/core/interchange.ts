@@ -16,7 +16,10 @@ import {
 export const EpisodeRecordSchema = z.object({
   id: z
     .string()
-    .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'id must be a UUID')
+    .regex(
+      /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+      'id must be a UUID',
+    )
     .transform((s) => s.toLowerCase())
     .optional(),
   task: z.string().trim().min(1, 'task must not be empty'),

@@ -26,4 +26,3 @@ export interface LearningPlan {
 
 /** Builds the plan for an episode that has its outcome and `endedAt` set. */
 export type Learn = (episode: Episode & { outcome: Outcome; endedAt: string }) => LearningPlan;
-

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { OUTCOME_STATUSES, TaskTypeSchema } from './episode.js';
 
-export const PATTERN_TYPES = ['tool_sequence', 'decision_point', 'error_recovery', 'context_pattern'] as const;
+export const PATTERN_TYPES = [
+  'tool_sequence',
+  'decision_point',
+  'error_recovery',
+  'context_pattern',
+] as const;
 export const PatternTypeSchema = z.enum(PATTERN_TYPES);
 export type PatternType = z.infer<typeof PatternTypeSchema>;
 
@@ -65,7 +70,12 @@ export const PatternSchema = z.object({
 export type Pattern = z.infer<typeof PatternSchema>;
 
 export const HeuristicConditionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('context'), domain: z.string(), taskType: TaskTypeSchema, language: z.string().optional() }),
+  z.object({
+    kind: z.literal('context'),
+    domain: z.string(),
+    taskType: TaskTypeSchema,
+    language: z.string().optional(),
+  }),
   z.object({ kind: z.literal('tool_error'), tool: z.string(), errorClass: z.string() }),
   z.object({ kind: z.literal('check_result'), tool: z.string(), branch: z.enum(['passed', 'failed']) }),
 ]);

@@ -35,7 +35,12 @@ import {
   uuidV7Generator,
 } from '../core/index.js';
 import { buildPlaybook, DEFAULT_REWARD_WEIGHTS, type Playbook, planLearning } from '../learning/index.js';
-import { DEFAULT_RETRIEVAL_WEIGHTS, type RetrievalResult, type RetrievalWeights, retrieve } from '../retrieval/index.js';
+import {
+  DEFAULT_RETRIEVAL_WEIGHTS,
+  type RetrievalResult,
+  type RetrievalWeights,
+  retrieve,
+} from '../retrieval/index.js';
 import type { StorageBackend, StorageStats } from '../storage/index.js';
 import { openSqliteStorage } from '../storage/sqlite/index.js';
 import { defaultDbPath, type MemoryOptions } from './options.js';
@@ -93,7 +98,8 @@ export class SelfLearningMemory implements AsyncDisposable {
 
   /** Opens (and creates or migrates) the store; see `MemoryOptions` for the defaults. */
   static async open(options: MemoryOptions = {}): Promise<SelfLearningMemory> {
-    const storage = options.storage ?? openSqliteStorage(resolveDbPath(options.db ?? defaultDbPath()), options);
+    const storage =
+      options.storage ?? openSqliteStorage(resolveDbPath(options.db ?? defaultDbPath()), options);
     return new SelfLearningMemory(storage, options);
   }
 
@@ -148,7 +154,10 @@ export class SelfLearningMemory implements AsyncDisposable {
   async listEpisodes(filter: EpisodeFilterInput = {}): Promise<Episode[]> {
     this.#assertOpen();
     const parsed = parseInput(EpisodeFilterSchema, filter, 'list episodes');
-    return this.#storage.listEpisodes({ ...parsed, ...(parsed.tags ? { tags: normalizeTags(parsed.tags) } : {}) });
+    return this.#storage.listEpisodes({
+      ...parsed,
+      ...(parsed.tags ? { tags: normalizeTags(parsed.tags) } : {}),
+    });
   }
 
   async deleteEpisode(id: string): Promise<void> {
@@ -200,7 +209,9 @@ export class SelfLearningMemory implements AsyncDisposable {
     return pattern;
   }
 
-  async listHeuristics(filter: { domain?: string; minConfidence?: number; limit?: number } = {}): Promise<Heuristic[]> {
+  async listHeuristics(
+    filter: { domain?: string; minConfidence?: number; limit?: number } = {},
+  ): Promise<Heuristic[]> {
     this.#assertOpen();
     return this.#storage.listHeuristics(filter);
   }
@@ -218,7 +229,14 @@ export class SelfLearningMemory implements AsyncDisposable {
       records.slice(start, start + batchSize).forEach((record, offset) => {
         const index = start + offset;
         try {
-          batch.push({ index, episode: recordToEpisode(record, { newId: this.#newId, now: this.#clock.now(), limits: this.#limits }) });
+          batch.push({
+            index,
+            episode: recordToEpisode(record, {
+              newId: this.#newId,
+              now: this.#clock.now(),
+              limits: this.#limits,
+            }),
+          });
         } catch (error) {
           report.failed.push({ index, error: toMemoryError(error).toJSON() });
         }
@@ -246,12 +264,18 @@ export class SelfLearningMemory implements AsyncDisposable {
   async *exportEpisodes(pageSize = 500): AsyncGenerator<EpisodeRecord> {
     this.#assertOpen();
     for (let offset = 0; ; offset += pageSize) {
-      const page = await this.#storage.listEpisodes({ completed: true, order: 'oldest', limit: pageSize, offset });
+      const page = await this.#storage.listEpisodes({
+        completed: true,
+        order: 'oldest',
+        limit: pageSize,
+        offset,
+      });
       const full = await this.#storage.getEpisodes(
         page.map((e) => e.id),
         { steps: true },
       );
-      for (const episode of full) if (episode.outcome) yield episodeToRecord({ ...episode, outcome: episode.outcome });
+      for (const episode of full)
+        if (episode.outcome) yield episodeToRecord({ ...episode, outcome: episode.outcome });
       if (page.length < pageSize) return;
     }
   }
@@ -282,7 +306,10 @@ function notFound(what: string, id: string): MemoryError {
 
 function resolveDbPath(db: string): string {
   if (/^postgres(ql)?:\/\//.test(db)) {
-    throw new MemoryError('INVALID_INPUT', 'PostgreSQL storage is not available yet; use a file path for the embedded store');
+    throw new MemoryError(
+      'INVALID_INPUT',
+      'PostgreSQL storage is not available yet; use a file path for the embedded store',
+    );
   }
   const path = db.startsWith('file://') ? fileURLToPath(db) : db.replace(/^file:/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

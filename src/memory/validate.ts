@@ -71,7 +71,10 @@ export function recordToEpisode(
   const endedAtMs = record.endedAt ? Date.parse(record.endedAt) : undefined;
   const startedAtMs = record.startedAt ? Date.parse(record.startedAt) : (endedAtMs ?? options.now) - latency;
   const context = TaskContextSchema.parse(record.context ?? {});
-  const steps = recordSteps(record, startedAtMs).map((s, i) => ({ ...limitStep(s, options.limits), seq: i + 1 }));
+  const steps = recordSteps(record, startedAtMs).map((s, i) => ({
+    ...limitStep(s, options.limits),
+    seq: i + 1,
+  }));
   return {
     id: record.id ?? options.newId(),
     task: record.task,

@@ -63,13 +63,14 @@ export async function retrieve(
   const pool = Math.max(limit, options.candidatePool ?? 50);
 
   const hits = await storage.searchEpisodes({ text: query.task, limit: pool });
-  const lexical = new Map<string, number>();
-  normalizeByMax(hits.map((h) => h.score)).forEach((s, i) => lexical.set(hits[i]!.id, s));
+  const normalized = normalizeByMax(hits.map((h) => h.score));
+  const lexical = new Map(hits.map((h, i) => [h.id, normalized[i] ?? 0]));
 
   // Domain is a strong signal, not a filter: recent episodes of the same domain compete even without shared words.
   const ids = new Set(hits.map((h) => h.id));
   if (context.domain !== undefined) {
-    for (const id of await storage.recentEpisodeIds({ domain: context.domain, limit: Math.ceil(pool / 5) })) ids.add(id);
+    for (const id of await storage.recentEpisodeIds({ domain: context.domain, limit: Math.ceil(pool / 5) }))
+      ids.add(id);
   }
   const candidates = await storage.getEpisodes([...ids], { steps: options.steps ?? false });
 
@@ -80,7 +81,11 @@ export async function retrieve(
         lexical: lexical.get(episode.id) ?? 0,
         context: contextMatch(context, episode.context, episode.tags),
         reward: episode.reward?.total ?? 0,
-        recency: recencyScore(Date.parse(episode.endedAt ?? episode.startedAt), options.now, options.weights.recencyHalfLifeDays),
+        recency: recencyScore(
+          Date.parse(episode.endedAt ?? episode.startedAt),
+          options.now,
+          options.weights.recencyHalfLifeDays,
+        ),
       };
       return { item: { episode, signals }, score: combineSignals(signals, options.weights) };
     }),
@@ -113,20 +118,26 @@ function explain(episode: Episode, signals: Signals, queryTerms: Set<string>, co
   }
   if (sharesDomain(context, episode)) parts.push(`same domain (${episode.context.domain})`);
   else if (signals.context > 0) parts.push('similar context');
-  if (episode.outcome) parts.push(`${episode.outcome.status}, reward ${(episode.reward?.total ?? 0).toFixed(2)}`);
+  if (episode.outcome)
+    parts.push(`${episode.outcome.status}, reward ${(episode.reward?.total ?? 0).toFixed(2)}`);
   if (signals.recency >= 0.9) parts.push('recent');
   return parts.join('; ');
 }
 
 /** Patterns taught by the retrieved episodes, weighted by how relevant those episodes are and how well the pattern works. */
-async function rankPatterns(storage: StorageBackend, episodes: RetrievedEpisode[]): Promise<RetrievedPattern[]> {
+async function rankPatterns(
+  storage: StorageBackend,
+  episodes: RetrievedEpisode[],
+): Promise<RetrievedPattern[]> {
   const support = supportById(episodes, (e) => e.patternIds);
   const patterns = await storage.getPatterns([...support.keys()]);
   return rankByScore(
     patterns.map((pattern) => ({
       item: pattern,
       score: round(
-        (support.get(pattern.id) ?? 0) * (0.5 + 0.5 * pattern.successRate) * Math.log2(1 + pattern.occurrences),
+        (support.get(pattern.id) ?? 0) *
+          (0.5 + 0.5 * pattern.successRate) *
+          Math.log2(1 + pattern.occurrences),
       ),
     })),
     (p) => p.id,
@@ -135,7 +146,10 @@ async function rankPatterns(storage: StorageBackend, episodes: RetrievedEpisode[
     .map(({ item, score }) => ({ pattern: item, score }));
 }
 
-async function rankHeuristics(storage: StorageBackend, episodes: RetrievedEpisode[]): Promise<RetrievedHeuristic[]> {
+async function rankHeuristics(
+  storage: StorageBackend,
+  episodes: RetrievedEpisode[],
+): Promise<RetrievedHeuristic[]> {
   const support = supportById(episodes, (e) => e.heuristicIds);
   const heuristics = await storage.getHeuristics([...support.keys()]);
   return rankByScore(

@@ -50,7 +50,11 @@ function sameText(a: string | undefined, b: string | undefined): boolean {
 }
 
 /** Share of the query's context that the episode matches, in [0, 1]; 0 when the query gives no context. */
-export function contextMatch(query: QueryContext, context: TaskContext, episodeTags: readonly string[] = []): number {
+export function contextMatch(
+  query: QueryContext,
+  context: TaskContext,
+  episodeTags: readonly string[] = [],
+): number {
   let total = 0;
   let matched = 0;
   if (query.domain !== undefined) {

@@ -77,7 +77,12 @@ export interface StorageBackend {
   /** Appends a step, assigning `seq` (1, 2, …); committed before it resolves. */
   appendStep(episodeId: string, step: Omit<Step, 'seq'>, maxSteps: number): Promise<Step>;
   /** Sets the outcome, runs `learn` and writes its result, all in one transaction. */
-  completeEpisode(episodeId: string, outcome: Outcome, endedAt: string, learn: Learn): Promise<LearningResult>;
+  completeEpisode(
+    episodeId: string,
+    outcome: Outcome,
+    endedAt: string,
+    learn: Learn,
+  ): Promise<LearningResult>;
   /**
    * Stores whole episodes (steps and outcome included) and learns from each, in one transaction per batch; a
    * failing episode is rolled back alone and reported at its index.

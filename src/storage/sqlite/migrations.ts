@@ -1,0 +1,84 @@
+/**
+ * Versioned schema migrations, applied in order on open; `PRAGMA user_version` records the last one applied.
+ * Never edit a shipped migration: add the next one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE episodes (
+    rid            INTEGER PRIMARY KEY,
+    id             TEXT NOT NULL UNIQUE,
+    task           TEXT NOT NULL,
+    task_type      TEXT NOT NULL,
+    domain         TEXT NOT NULL,
+    language       TEXT,
+    framework      TEXT,
+    complexity     TEXT NOT NULL,
+    context_tags   TEXT NOT NULL,
+    tags           TEXT NOT NULL,
+    metadata       TEXT NOT NULL,
+    started_at     INTEGER NOT NULL,
+    ended_at       INTEGER,
+    outcome_status TEXT,
+    outcome        TEXT,
+    reward_total   REAL,
+    reward         TEXT,
+    reflection     TEXT,
+    summary        TEXT,
+    pattern_ids    TEXT NOT NULL DEFAULT '[]',
+    heuristic_ids  TEXT NOT NULL DEFAULT '[]',
+    step_count     INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX episodes_started_at ON episodes (started_at);
+  CREATE INDEX episodes_domain_ended_at ON episodes (domain, ended_at);
+
+  CREATE TABLE episode_tags (
+    tag         TEXT NOT NULL,
+    episode_rid INTEGER NOT NULL REFERENCES episodes (rid) ON DELETE CASCADE,
+    PRIMARY KEY (tag, episode_rid)
+  ) WITHOUT ROWID;
+  CREATE INDEX episode_tags_episode ON episode_tags (episode_rid);
+
+  CREATE TABLE steps (
+    episode_rid INTEGER NOT NULL REFERENCES episodes (rid) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    at          INTEGER NOT NULL,
+    tool        TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    params      TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    output      TEXT,
+    latency_ms  REAL NOT NULL,
+    tokens      INTEGER,
+    metadata    TEXT NOT NULL,
+    PRIMARY KEY (episode_rid, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE patterns (
+    id           TEXT PRIMARY KEY,
+    key          TEXT NOT NULL UNIQUE,
+    type         TEXT NOT NULL,
+    domain       TEXT NOT NULL,
+    occurrences  INTEGER NOT NULL,
+    success_rate REAL NOT NULL,
+    last_seen    INTEGER NOT NULL,
+    body         TEXT NOT NULL
+  );
+  CREATE INDEX patterns_type_occurrences ON patterns (type, occurrences DESC);
+  CREATE INDEX patterns_domain ON patterns (domain);
+
+  CREATE TABLE heuristics (
+    id         TEXT PRIMARY KEY,
+    key        TEXT NOT NULL UNIQUE,
+    trigger    TEXT NOT NULL,
+    domain     TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    body       TEXT NOT NULL
+  );
+  CREATE INDEX heuristics_trigger ON heuristics (trigger);
+
+  CREATE VIRTUAL TABLE episodes_fts USING fts5 (task, summary, tools, reflection, tokenize = 'porter unicode61');
+
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  INSERT INTO meta (key, value) VALUES ('write_generation', '0');
+  `,
+];

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import {
+  ComplexitySchema,
+  type Episode,
+  type Heuristic,
+  HeuristicSchema,
+  MemoryError,
+  OutcomeSchema,
+  type Pattern,
+  PatternSchema,
+  ReflectionSchema,
+  RewardSchema,
+  type Step,
+  type StepResult,
+  SummarySchema,
+  TaskTypeSchema,
+} from '../../core/index.js';
+
+/** A row of `episodes` as the driver returns it. */
+export interface EpisodeRow {
+  rid: number;
+  id: string;
+  task: string;
+  task_type: string;
+  domain: string;
+  language: string | null;
+  framework: string | null;
+  complexity: string;
+  context_tags: string;
+  tags: string;
+  metadata: string;
+  started_at: number;
+  ended_at: number | null;
+  outcome: string | null;
+  reward: string | null;
+  reflection: string | null;
+  summary: string | null;
+  pattern_ids: string;
+  heuristic_ids: string;
+}
+
+export interface StepRow {
+  seq: number;
+  at: number;
+  tool: string;
+  action: string;
+  params: string;
+  status: string;
+  output: string | null;
+  latency_ms: number;
+  tokens: number | null;
+  metadata: string;
+}
+
+const StringArray = z.array(z.string());
+const StringMap = z.record(z.string(), z.string());
+const JsonObject = z.record(z.string(), z.unknown());
+
+/** Parses a JSON column read back from the database; a bad value is a STORAGE_ERROR naming the column. */
+function column<S extends z.ZodType>(schema: S, text: string, name: string): z.output<S> {
+  try {
+    return schema.parse(JSON.parse(text));
+  } catch (cause) {
+    throw new MemoryError('STORAGE_ERROR', `stored column ${name} is corrupt`, {
+      cause,
+      details: { column: name },
+    });
+  }
+}
+
+function optionalColumn<S extends z.ZodType>(
+  schema: S,
+  text: string | null,
+  name: string,
+): z.output<S> | undefined {
+  return text === null ? undefined : column(schema, text, name);
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function rowToStep(row: StepRow): Step {
+  let result: StepResult;
+  if (row.status === 'error') result = { status: 'error', message: row.output ?? '' };
+  else if (row.status === 'timeout') result = { status: 'timeout' };
+  else result = row.output === null ? { status: 'success' } : { status: 'success', output: row.output };
+  return {
+    seq: row.seq,
+    at: iso(row.at),
+    tool: row.tool,
+    action: row.action,
+    params: column(JsonObject, row.params, 'steps.params'),
+    result,
+    latencyMs: row.latency_ms,
+    ...(row.tokens === null ? {} : { tokens: row.tokens }),
+    metadata: column(StringMap, row.metadata, 'steps.metadata'),
+  };
+}
+
+/** Values for `INSERT INTO steps`, in column order after `episode_rid`. */
+export function stepValues(step: Step): unknown[] {
+  const { result } = step;
+  const output =
+    result.status === 'success' ? (result.output ?? null) : result.status === 'error' ? result.message : null;
+  return [
+    step.seq,
+    Date.parse(step.at),
+    step.tool,
+    step.action,
+    JSON.stringify(step.params),
+    result.status,
+    output,
+    step.latencyMs,
+    step.tokens ?? null,
+    JSON.stringify(step.metadata),
+  ];
+}
+
+export function rowToEpisode(row: EpisodeRow, steps: Step[]): Episode {
+  const outcome = optionalColumn(OutcomeSchema, row.outcome, 'episodes.outcome');
+  const reward = optionalColumn(RewardSchema, row.reward, 'episodes.reward');
+  const reflection = optionalColumn(ReflectionSchema, row.reflection, 'episodes.reflection');
+  const summary = optionalColumn(SummarySchema, row.summary, 'episodes.summary');
+  return {
+    id: row.id,
+    task: row.task,
+    taskType: TaskTypeSchema.parse(row.task_type),
+    context: {
+      domain: row.domain,
+      ...(row.language === null ? {} : { language: row.language }),
+      ...(row.framework === null ? {} : { framework: row.framework }),
+      complexity: ComplexitySchema.parse(row.complexity),
+      tags: column(StringArray, row.context_tags, 'episodes.context_tags'),
+    },
+    tags: column(StringArray, row.tags, 'episodes.tags'),
+    metadata: column(StringMap, row.metadata, 'episodes.metadata'),
+    startedAt: iso(row.started_at),
+    ...(row.ended_at === null ? {} : { endedAt: iso(row.ended_at) }),
+    steps,
+    ...(outcome ? { outcome } : {}),
+    ...(reward ? { reward } : {}),
+    ...(reflection ? { reflection } : {}),
+    ...(summary ? { summary } : {}),
+    patternIds: column(StringArray, row.pattern_ids, 'episodes.pattern_ids'),
+    heuristicIds: column(StringArray, row.heuristic_ids, 'episodes.heuristic_ids'),
+  };
+}
+
+export function rowToPattern(body: string): Pattern {
+  return column(PatternSchema, body, 'patterns.body');
+}
+
+export function rowToHeuristic(body: string): Heuristic {
+  return column(HeuristicSchema, body, 'heuristics.body');
+}
+
+/** The text the full-text index holds for a completed episode, one entry per FTS column. */
+export function ftsDocument(episode: Episode): [string, string, string, string] {
+  const summary = episode.summary ? `${episode.summary.text} ${episode.summary.keyConcepts.join(' ')}` : '';
+  const tools = episode.steps.map((s) => `${s.tool} ${s.action}`).join(' ');
+  const r = episode.reflection;
+  const reflection = r ? [...r.successes, ...r.improvements, ...r.insights].join(' ') : '';
+  return [episode.task, summary, tools, reflection];
+}

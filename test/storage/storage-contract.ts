@@ -1,0 +1,312 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Episode, Learn, Step } from '../../src/core/index.js';
+import { MemoryError } from '../../src/core/index.js';
+import { planLearning } from '../../src/learning/index.js';
+import type { StorageBackend } from '../../src/storage/index.js';
+
+const learn: Learn = (episode) => planLearning(episode);
+
+let counter = 0;
+/** Time-ordered UUID-shaped ids without a clock, so every test gets fresh ones. */
+function nextId(): string {
+  counter++;
+  const hex = counter.toString(16).padStart(12, '0');
+  return `01900000-0000-7000-8000-${hex}`;
+}
+
+export function episode(overrides: Partial<Episode> = {}): Episode {
+  return {
+    id: nextId(),
+    task: 'Fix the failing login test in the auth service',
+    taskType: 'debugging',
+    context: {
+      domain: 'web',
+      language: 'typescript',
+      framework: 'express',
+      complexity: 'moderate',
+      tags: ['auth'],
+    },
+    tags: ['backend'],
+    metadata: { ticket: 'AUTH-1' },
+    startedAt: '2026-11-01T10:00:00.000Z',
+    steps: [],
+    patternIds: [],
+    heuristicIds: [],
+    ...overrides,
+  };
+}
+
+export function step(tool: string, overrides: Partial<Omit<Step, 'seq'>> = {}): Omit<Step, 'seq'> {
+  return {
+    at: '2026-11-01T10:00:01.000Z',
+    tool,
+    action: `run ${tool}`,
+    params: { arg: tool },
+    result: { status: 'success', output: `${tool} ok` },
+    latencyMs: 120,
+    metadata: {},
+    ...overrides,
+  };
+}
+
+function finished(base: Partial<Episode>, tools: string[]): Episode {
+  return {
+    ...episode(base),
+    steps: tools.map((tool, i) => ({ ...step(tool), seq: i + 1 })),
+    outcome: { status: 'success', verdict: 'done', artifacts: [] },
+    endedAt: '2026-11-01T10:05:00.000Z',
+  };
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
+  await expect(promise).rejects.toBeInstanceOf(MemoryError);
+  await expect(promise).rejects.toMatchObject({ code });
+}
+
+/**
+ * What every storage backend must do. `make` returns a fresh, empty, migrated backend; `reopen` (optional)
+ * returns a second backend on the same data, as another process would open it.
+ */
+export function runStorageContract(
+  name: string,
+  make: () => Promise<StorageBackend>,
+  reopen?: (storage: StorageBackend) => Promise<StorageBackend>,
+): void {
+  describe(`storage contract: ${name}`, () => {
+    let storage: StorageBackend;
+    beforeEach(async () => {
+      storage = await make();
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+
+    it('stores an episode and reads it back field for field', async () => {
+      const e = episode();
+      await storage.createEpisode(e);
+      expect(await storage.getEpisode(e.id)).toEqual(e);
+      expect(await storage.getEpisode(nextId())).toBeNull();
+    });
+
+    it('refuses a second episode with the same id', async () => {
+      const e = episode();
+      await storage.createEpisode(e);
+      await rejectsWith(storage.createEpisode({ ...e, task: 'other' }), 'CONFLICT');
+      expect((await storage.getEpisode(e.id))?.task).toBe(e.task);
+    });
+
+    it('numbers steps itself and keeps every field', async () => {
+      const e = episode();
+      await storage.createEpisode(e);
+      const first = await storage.appendStep(e.id, step('grep', { tokens: 42, metadata: { k: 'v' } }), 10);
+      const second = await storage.appendStep(
+        e.id,
+        step('bash', { result: { status: 'error', message: 'boom' } }),
+        10,
+      );
+      const third = await storage.appendStep(e.id, step('bash', { result: { status: 'timeout' } }), 10);
+      expect([first.seq, second.seq, third.seq]).toEqual([1, 2, 3]);
+      const stored = await storage.getEpisode(e.id);
+      expect(stored?.steps).toEqual([first, second, third]);
+      expect(stored?.steps[0]?.tokens).toBe(42);
+    });
+
+    it('rejects steps for a missing episode, a completed one and past the limit, writing nothing', async () => {
+      await rejectsWith(storage.appendStep(nextId(), step('bash'), 10), 'NOT_FOUND');
+      const e = episode();
+      await storage.createEpisode(e);
+      await storage.appendStep(e.id, step('a'), 2);
+      await storage.appendStep(e.id, step('b'), 2);
+      await rejectsWith(storage.appendStep(e.id, step('c'), 2), 'LIMIT_EXCEEDED');
+      expect((await storage.getEpisode(e.id))?.steps).toHaveLength(2);
+      await storage.completeEpisode(
+        e.id,
+        { status: 'success', verdict: '', artifacts: [] },
+        '2026-11-01T10:01:00.000Z',
+        learn,
+      );
+      await rejectsWith(storage.appendStep(e.id, step('d'), 10), 'EPISODE_COMPLETED');
+    });
+
+    it('completes an episode with its learning, once', async () => {
+      const e = episode();
+      await storage.createEpisode(e);
+      await storage.appendStep(e.id, step('grep'), 10);
+      await storage.appendStep(e.id, step('edit'), 10);
+      const outcome = { status: 'success' as const, verdict: 'fixed', artifacts: ['auth.ts'] };
+      const result = await storage.completeEpisode(e.id, outcome, '2026-11-01T10:02:00.000Z', learn);
+      const stored = await storage.getEpisode(e.id);
+      expect(stored?.outcome).toEqual(outcome);
+      expect(stored?.reward?.total).toBe(result.episode.reward.total);
+      expect(stored?.patternIds.length).toBeGreaterThan(0);
+      expect(await storage.getPatterns(stored?.patternIds ?? [])).toHaveLength(
+        stored?.patternIds.length ?? -1,
+      );
+      await rejectsWith(
+        storage.completeEpisode(e.id, outcome, '2026-11-01T10:03:00.000Z', learn),
+        'EPISODE_COMPLETED',
+      );
+      await rejectsWith(
+        storage.completeEpisode(nextId(), outcome, '2026-11-01T10:03:00.000Z', learn),
+        'NOT_FOUND',
+      );
+    });
+
+    it('writes nothing of a completion whose learning fails', async () => {
+      const e = episode();
+      await storage.createEpisode(e);
+      await storage.appendStep(e.id, step('grep'), 10);
+      const broken: Learn = (ep) => ({
+        ...learn(ep),
+        finish: () => {
+          throw new Error('learning crashed');
+        },
+      });
+      await expect(
+        storage.completeEpisode(
+          e.id,
+          { status: 'success', verdict: '', artifacts: [] },
+          '2026-11-01T10:02:00.000Z',
+          broken,
+        ),
+      ).rejects.toThrow('learning crashed');
+      const stored = await storage.getEpisode(e.id);
+      expect(stored?.outcome).toBeUndefined();
+      expect(stored?.endedAt).toBeUndefined();
+      expect(await storage.listPatterns({})).toEqual([]);
+      expect((await storage.searchEpisodes({ text: 'login', limit: 5 })).length).toBe(0);
+    });
+
+    it('merges the same pattern seen in two episodes instead of duplicating it', async () => {
+      const results = await storage.importEpisodes(
+        [finished({}, ['grep', 'edit', 'test']), finished({}, ['grep', 'edit', 'test'])],
+        learn,
+      );
+      expect(results.every((r) => r.ok)).toBe(true);
+      const sequences = await storage.listPatterns({ type: 'tool_sequence' });
+      const keys = sequences.map((p) => p.key);
+      expect(new Set(keys).size).toBe(keys.length);
+      const grepEditTest = sequences.find(
+        (p) => p.data.type === 'tool_sequence' && p.data.steps.length === 3,
+      );
+      expect(grepEditTest?.occurrences).toBe(2);
+      expect(grepEditTest?.evidence).toHaveLength(2);
+    });
+
+    it('imports a batch, rolling back only the episode that fails', async () => {
+      const good = finished({}, ['grep', 'edit']);
+      const duplicate = finished({ id: good.id }, ['bash']);
+      const other = finished({ task: 'Write the release notes' }, ['write']);
+      const results = await storage.importEpisodes([good, duplicate, other], learn);
+      expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+      const failed = results[1];
+      expect(failed?.ok === false && failed.error.code).toBe('CONFLICT');
+      expect((await storage.getEpisode(good.id))?.steps.map((s) => s.tool)).toEqual(['grep', 'edit']);
+      expect((await storage.stats()).completedEpisodes).toBe(2);
+    });
+
+    it('lists with filters, newest first unless told', async () => {
+      const a = finished(
+        { startedAt: '2026-10-01T00:00:00.000Z', context: { domain: 'web', complexity: 'simple', tags: [] } },
+        ['a'],
+      );
+      const b = finished({ startedAt: '2026-10-02T00:00:00.000Z', taskType: 'testing', tags: ['ci'] }, ['b']);
+      const c = episode({
+        startedAt: '2026-10-03T00:00:00.000Z',
+        context: { domain: 'data', complexity: 'complex', tags: [] },
+      });
+      await storage.importEpisodes([a, b], learn);
+      await storage.createEpisode(c);
+      const ids = async (filter: Parameters<StorageBackend['listEpisodes']>[0]) =>
+        (await storage.listEpisodes(filter)).map((e) => e.id);
+      expect(await ids({})).toEqual([c.id, b.id, a.id]);
+      expect(await ids({ order: 'oldest', limit: 2 })).toEqual([a.id, b.id]);
+      expect(await ids({ offset: 1, limit: 1 })).toEqual([b.id]);
+      expect(await ids({ domain: 'web' })).toEqual([b.id, a.id]);
+      expect(await ids({ taskType: 'testing' })).toEqual([b.id]);
+      expect(await ids({ tags: ['ci'] })).toEqual([b.id]);
+      expect(await ids({ tags: ['auth'] })).toEqual([b.id]);
+      expect(await ids({ completed: false })).toEqual([c.id]);
+      expect(await ids({ outcome: 'success' })).toEqual([b.id, a.id]);
+      expect(await ids({ since: '2026-10-02T00:00:00.000Z', until: '2026-10-02T23:00:00.000Z' })).toEqual([
+        b.id,
+      ]);
+    });
+
+    it('finds completed episodes by their words, best match first, and survives query syntax', async () => {
+      const login = finished({ task: 'Fix the failing login test in the auth service' }, ['grep', 'edit']);
+      const docs = finished({ task: 'Write documentation for the billing API' }, ['write']);
+      await storage.importEpisodes([login, docs], learn);
+      const hits = await storage.searchEpisodes({ text: 'login test fails', limit: 5 });
+      expect(hits[0]?.id).toBe(login.id);
+      expect(hits.some((h) => h.id === docs.id)).toBe(false);
+      expect(await storage.searchEpisodes({ text: 'the of and', limit: 5 })).toEqual([]);
+      await expect(
+        storage.searchEpisodes({ text: 'NOT "quoted" AND - * ( near', limit: 5 }),
+      ).resolves.toBeInstanceOf(Array);
+      expect(await storage.recentEpisodeIds({ domain: 'web', limit: 5 })).toHaveLength(2);
+      expect(await storage.recentEpisodeIds({ domain: 'nowhere', limit: 5 })).toEqual([]);
+    });
+
+    it('deletes an episode with its steps and its index entry', async () => {
+      const e = finished({ task: 'Rotate the database credentials' }, ['vault', 'deploy']);
+      await storage.importEpisodes([e], learn);
+      expect(await storage.deleteEpisode(e.id)).toBe(true);
+      expect(await storage.getEpisode(e.id)).toBeNull();
+      expect(await storage.searchEpisodes({ text: 'rotate credentials', limit: 5 })).toEqual([]);
+      expect(await storage.deleteEpisode(e.id)).toBe(false);
+      expect((await storage.stats()).steps).toBe(0);
+    });
+
+    it('returns episodes in the order asked, skipping missing ones, with steps only on request', async () => {
+      const a = finished({}, ['a']);
+      const b = finished({}, ['b', 'c']);
+      await storage.importEpisodes([a, b], learn);
+      const got = await storage.getEpisodes([b.id, nextId(), a.id]);
+      expect(got.map((e) => e.id)).toEqual([b.id, a.id]);
+      expect(got[0]?.steps).toEqual([]);
+      expect((await storage.getEpisodes([b.id], { steps: true }))[0]?.steps).toHaveLength(2);
+    });
+
+    it('keeps heuristics and counts everything in stats', async () => {
+      await storage.importEpisodes([finished({}, ['grep', 'edit']), finished({}, ['grep', 'edit'])], learn);
+      const heuristics = await storage.listHeuristics({});
+      expect(heuristics.length).toBeGreaterThan(0);
+      expect(await storage.getHeuristics(heuristics.map((h) => h.id))).toHaveLength(heuristics.length);
+      const stats = await storage.stats();
+      expect(stats).toMatchObject({
+        episodes: 2,
+        completedEpisodes: 2,
+        steps: 4,
+        heuristics: heuristics.length,
+      });
+      expect(stats.byOutcome.success).toBe(2);
+      expect(stats.byDomain.web).toBe(2);
+      expect(stats.averageReward).toBeGreaterThan(0);
+    });
+
+    if (reopen) {
+      it('lets another connection continue an episode this one started', async () => {
+        const e = episode();
+        await storage.createEpisode(e);
+        await storage.appendStep(e.id, step('grep'), 10);
+        const other = await reopen(storage);
+        try {
+          const s = await other.appendStep(e.id, step('edit'), 10);
+          expect(s.seq).toBe(2);
+          await other.completeEpisode(
+            e.id,
+            { status: 'success', verdict: '', artifacts: [] },
+            '2026-11-01T11:00:00.000Z',
+            learn,
+          );
+        } finally {
+          await other.close();
+        }
+        const stored = await storage.getEpisode(e.id);
+        expect(stored?.steps.map((s) => s.tool)).toEqual(['grep', 'edit']);
+        expect(stored?.outcome?.status).toBe('success');
+      });
+    }
+  });
+}
