@@ -30,7 +30,7 @@ export const PatternDataSchema = z.discriminatedUnion('type', [
     check: ToolStepSchema,
     /** What the check step returned: the branch this pattern describes. */
     branch: z.enum(['passed', 'failed']),
-    then: z.array(ToolStepSchema),
+    next: z.array(ToolStepSchema),
   }),
   z.object({
     type: z.literal('error_recovery'),

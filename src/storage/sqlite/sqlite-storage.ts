@@ -382,10 +382,11 @@ export class SqliteStorage implements StorageBackend {
   }
 
   #insertEpisode(episode: Episode): void {
-    const { rid } = this.#sql(
+    // Not `RETURNING rid` with get(): a libsql statement whose get() once threw (a duplicate id) keeps throwing.
+    const { lastInsertRowid } = this.#sql(
       `INSERT INTO episodes (id, task, task_type, domain, language, framework, complexity, context_tags, tags, metadata,
-         started_at, step_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rid`,
-    ).get(
+         started_at, step_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
       episode.id,
       episode.task,
       episode.taskType,
@@ -398,7 +399,8 @@ export class SqliteStorage implements StorageBackend {
       JSON.stringify(episode.metadata),
       Date.parse(episode.startedAt),
       episode.steps.length,
-    ) as { rid: number };
+    );
+    const rid = Number(lastInsertRowid);
     const insertTag = this.#sql('INSERT OR IGNORE INTO episode_tags (tag, episode_rid) VALUES (?, ?)');
     for (const tag of new Set([...episode.tags, ...episode.context.tags])) insertTag.run(tag, rid);
     this.#insertSteps(rid, episode.steps);

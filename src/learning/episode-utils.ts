@@ -1,0 +1,110 @@
+import type { Episode, Outcome, Step } from '../core/index.js';
+
+/** An episode with its outcome and end time set: everything learning works on. */
+export type EndedEpisode = Episode & { outcome: Outcome; endedAt: string };
+
+/** Most evidence ids kept on a pattern or heuristic; the most recent ones win. */
+export const EVIDENCE_CAP = 50;
+
+export function isSuccessStep(step: Step): boolean {
+  return step.result.status === 'success';
+}
+
+/** Rounds to `decimals` places; anything not finite becomes 0. */
+export function round(value: number, decimals = 4): number {
+  if (!Number.isFinite(value)) return 0;
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}
+
+export function clamp01(value: number): number {
+  if (Number.isNaN(value)) return 0;
+  return Math.min(1, Math.max(0, value));
+}
+
+/** Code-unit comparison: unlike `localeCompare`, the same on every machine. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function minText<T extends string>(a: T, b: T): T {
+  return compareText(a, b) <= 0 ? a : b;
+}
+
+/** Compares ISO timestamps by instant, then by text, so mixed offsets still give a total order. */
+export function compareIso(a: string, b: string): number {
+  const diff = (Date.parse(a) || 0) - (Date.parse(b) || 0);
+  return diff !== 0 ? Math.sign(diff) : compareText(a, b);
+}
+
+/** Cuts text to `max` characters, ending with an ellipsis when something was dropped. */
+export function cut(text: string, max: number): string {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  return clean.length <= max ? clean : `${clean.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}
+
+export function trimAction(action: string): string {
+  return action.trim().slice(0, 120);
+}
+
+/** Union of two evidence lists, sorted ascending (ids are time-ordered), keeping the last `cap`. */
+export function mergeEvidence(a: readonly string[], b: readonly string[], cap = EVIDENCE_CAP): string[] {
+  const all = [...new Set([...a, ...b])].sort(compareText);
+  return all.slice(Math.max(0, all.length - cap));
+}
+
+/** JSON with object keys sorted, so two deep-equal values give the same string. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([x], [y]) => compareText(x, y));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Groups consecutive steps that use the same tool. */
+export function groupRepeats(steps: readonly Step[]): Step[][] {
+  const groups: Step[][] = [];
+  for (const step of steps) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]?.tool === step.tool) last.push(step);
+    else groups.push([step]);
+  }
+  return groups;
+}
+
+/** Tools in order of first use. */
+export function distinctTools(steps: readonly Step[]): string[] {
+  return [...new Set(steps.map((s) => s.tool))];
+}
+
+export function sumLatency(steps: readonly Step[]): number {
+  return steps.reduce((sum, s) => sum + (Number.isFinite(s.latencyMs) ? s.latencyMs : 0), 0);
+}
+
+/** Milliseconds from start to end; NaN when either timestamp does not parse. */
+export function durationMs(episode: EndedEpisode): number {
+  return Date.parse(episode.endedAt) - Date.parse(episode.startedAt);
+}
+
+/**
+ * Index of the step that ends the earliest match of `tools` as a subsequence of `steps[from..]`, preferring a
+ * successful final step; -1 when the tools do not appear in order.
+ */
+export function matchSubsequence(steps: readonly Step[], tools: readonly string[], from: number): number {
+  let i = from;
+  for (const tool of tools.slice(0, -1)) {
+    while (i < steps.length && steps[i]?.tool !== tool) i++;
+    if (i >= steps.length) return -1;
+    i++;
+  }
+  const lastTool = tools[tools.length - 1];
+  if (lastTool === undefined) return -1;
+  const rest = steps.slice(i).map((s, k) => ({ s, k: k + i }));
+  const candidates = rest.filter(({ s }) => s.tool === lastTool);
+  const best = candidates.find(({ s }) => isSuccessStep(s)) ?? candidates[0];
+  return best ? best.k : -1;
+}

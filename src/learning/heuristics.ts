@@ -1,0 +1,224 @@
+import {
+  contentId,
+  type Heuristic,
+  type HeuristicCondition,
+  MemoryError,
+  type Pattern,
+  type Step,
+} from '../core/index.js';
+import {
+  compareIso,
+  compareText,
+  type EndedEpisode,
+  isSuccessStep,
+  matchSubsequence,
+  mergeEvidence,
+  minText,
+} from './episode-utils.js';
+import { stepErrorClass } from './error-class.js';
+import { branchOf, isDecisionStep } from './patterns/decision-point.js';
+
+const CONTEXT_ACTION_TOOLS = 3;
+
+/** The lookup key of a condition: `ctx|<domain>|<taskType>|<language or *>`, `err|<tool>|<class>`, `chk|<tool>|<branch>`. */
+export function heuristicTrigger(condition: HeuristicCondition): string {
+  switch (condition.kind) {
+    case 'context':
+      return `ctx|${condition.domain}|${condition.taskType}|${condition.language ?? '*'}`;
+    case 'tool_error':
+      return `err|${condition.tool}|${condition.errorClass}`;
+    case 'check_result':
+      return `chk|${condition.tool}|${condition.branch}`;
+  }
+}
+
+function conditionText(condition: HeuristicCondition): string {
+  switch (condition.kind) {
+    case 'context': {
+      const language = condition.language === undefined ? '' : ` with ${condition.language}`;
+      return `When doing ${condition.taskType} in ${condition.domain}${language}`;
+    }
+    case 'tool_error':
+      return `When ${condition.tool} fails with ${condition.errorClass}`;
+    case 'check_result':
+      return `After ${condition.tool} ${condition.branch}`;
+  }
+}
+
+function actionText(tools: readonly string[]): string {
+  return `Run ${tools.join(', then ')}`;
+}
+
+function confidenceOf(agree: number, disagree: number): number {
+  return (agree + 1) / (agree + disagree + 2);
+}
+
+/** A rule seen once: this episode's own vote on it, so a later merge counts exactly as a vote. */
+function candidate(condition: HeuristicCondition, actionTools: string[], episode: EndedEpisode): Heuristic {
+  const trigger = heuristicTrigger(condition);
+  const key = `${trigger}=>${actionTools.join('>')}`;
+  const blank: Heuristic = {
+    id: contentId('heu', key),
+    key,
+    trigger,
+    condition,
+    actionTools,
+    conditionText: conditionText(condition),
+    actionText: actionText(actionTools),
+    agree: 0,
+    disagree: 0,
+    confidence: confidenceOf(0, 0),
+    evidence: [],
+    domain: episode.context.domain,
+    createdAt: episode.endedAt,
+    updatedAt: episode.endedAt,
+  };
+  return (
+    voteOnHeuristic(blank, episode) ?? {
+      ...blank,
+      agree: 1,
+      confidence: confidenceOf(1, 0),
+      evidence: [episode.id],
+    }
+  );
+}
+
+/**
+ * Candidate rules from one episode and its pattern observations: a `tool_error` rule per error recovery, a
+ * `check_result` rule per decision point (either branch), and for a successful episode a `context` rule
+ * naming its first three distinct successful tools. One candidate per key, sorted by key.
+ *
+ * @example
+ * deriveHeuristics(episode, extractPatterns(episode))[0]?.conditionText; // 'When npm fails with timeout'
+ */
+export function deriveHeuristics(episode: EndedEpisode, patterns: readonly Pattern[]): Heuristic[] {
+  const out = new Map<string, Heuristic>();
+  const add = (h: Heuristic) => {
+    if (!out.has(h.key)) out.set(h.key, h);
+  };
+  for (const { data } of patterns) {
+    if (data.type === 'error_recovery') {
+      const condition = { kind: 'tool_error' as const, tool: data.failed.tool, errorClass: data.errorClass };
+      add(
+        candidate(
+          condition,
+          data.recovery.map((s) => s.tool),
+          episode,
+        ),
+      );
+    } else if (data.type === 'decision_point') {
+      const condition = { kind: 'check_result' as const, tool: data.check.tool, branch: data.branch };
+      add(
+        candidate(
+          condition,
+          data.next.map((s) => s.tool),
+          episode,
+        ),
+      );
+    }
+  }
+  const tools = [...new Set(episode.steps.filter(isSuccessStep).map((s) => s.tool))].slice(
+    0,
+    CONTEXT_ACTION_TOOLS,
+  );
+  if (episode.outcome.status === 'success' && tools.length > 0) {
+    const { domain, language } = episode.context;
+    const condition = {
+      kind: 'context' as const,
+      domain,
+      taskType: episode.taskType,
+      ...(language === undefined ? {} : { language }),
+    };
+    add(candidate(condition, tools, episode));
+  }
+  return [...out.values()].sort((a, b) => compareText(a.key, b.key));
+}
+
+/** Every trigger an episode matches: its context (with its language and with `*`), and each err and chk. */
+export function heuristicTriggers(episode: EndedEpisode): string[] {
+  const { domain, language } = episode.context;
+  const triggers = new Set([`ctx|${domain}|${episode.taskType}|*`]);
+  if (language !== undefined) triggers.add(`ctx|${domain}|${episode.taskType}|${language}`);
+  for (const step of episode.steps) {
+    if (!isSuccessStep(step)) triggers.add(`err|${step.tool}|${stepErrorClass(step)}`);
+    if (isDecisionStep(step)) triggers.add(`chk|${step.tool}|${branchOf(step)}`);
+  }
+  return [...triggers].sort(compareText);
+}
+
+type Verdict = 'agree' | 'disagree' | null;
+
+/** Agree or disagree when the condition held and the action was applied after it; null otherwise. */
+function judge(h: Heuristic, episode: EndedEpisode): Verdict {
+  const { condition: c, actionTools } = h;
+  const { steps } = episode;
+  const outcomeVerdict: Verdict = episode.outcome.status === 'success' ? 'agree' : 'disagree';
+  if (c.kind === 'context') {
+    const ctx = episode.context;
+    const holds = c.domain === ctx.domain && c.taskType === episode.taskType;
+    if (!holds || (c.language !== undefined && c.language !== ctx.language)) return null;
+    return matchSubsequence(steps, actionTools, 0) >= 0 ? outcomeVerdict : null;
+  }
+  const triggered = (step: Step): boolean =>
+    step.tool === c.tool &&
+    (c.kind === 'tool_error'
+      ? !isSuccessStep(step) && stepErrorClass(step) === c.errorClass
+      : isDecisionStep(step) && branchOf(step) === c.branch);
+  let verdict: Verdict = null;
+  for (const [i, step] of steps.entries()) {
+    if (!triggered(step)) continue;
+    const end = matchSubsequence(steps, actionTools, i + 1);
+    if (end < 0) continue;
+    if (c.kind !== 'tool_error') return outcomeVerdict;
+    // A recovery rule is judged by whether the recovery worked, not by how the whole task ended.
+    const last = steps[end];
+    if (last && isSuccessStep(last)) return 'agree';
+    verdict = 'disagree';
+  }
+  return verdict;
+}
+
+/**
+ * One episode's vote on a rule: null when the condition did not hold or the action tools were not applied
+ * (in order, after the triggering step; anywhere for context rules). Agrees when the outcome was a success
+ * (for `tool_error` rules: when the recovery step succeeded), disagrees otherwise.
+ */
+export function voteOnHeuristic(h: Heuristic, episode: EndedEpisode): Heuristic | null {
+  const verdict = judge(h, episode);
+  if (verdict === null) return null;
+  const agree = h.agree + (verdict === 'agree' ? 1 : 0);
+  const disagree = h.disagree + (verdict === 'disagree' ? 1 : 0);
+  return {
+    ...h,
+    agree,
+    disagree,
+    confidence: confidenceOf(agree, disagree),
+    evidence: mergeEvidence(h.evidence, [episode.id]),
+    updatedAt: compareIso(h.updatedAt, episode.endedAt) >= 0 ? h.updatedAt : episode.endedAt,
+  };
+}
+
+/** Merges two copies of the same rule (same key); commutative and associative. */
+export function mergeHeuristics(a: Heuristic, b: Heuristic): Heuristic {
+  if (a.key !== b.key) {
+    throw new MemoryError(
+      'INVALID_INPUT',
+      `cannot merge heuristics with different keys: ${a.key} and ${b.key}`,
+    );
+  }
+  const agree = a.agree + b.agree;
+  const disagree = a.disagree + b.disagree;
+  return {
+    ...a,
+    id: minText(a.id, b.id),
+    conditionText: minText(a.conditionText, b.conditionText),
+    actionText: minText(a.actionText, b.actionText),
+    agree,
+    disagree,
+    confidence: confidenceOf(agree, disagree),
+    evidence: mergeEvidence(a.evidence, b.evidence),
+    domain: minText(a.domain, b.domain),
+    createdAt: compareIso(a.createdAt, b.createdAt) <= 0 ? a.createdAt : b.createdAt,
+    updatedAt: compareIso(a.updatedAt, b.updatedAt) >= 0 ? a.updatedAt : b.updatedAt,
+  };
+}

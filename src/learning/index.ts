@@ -1,0 +1,23 @@
+export type { EndedEpisode } from './episode-utils.js';
+export { classifyError, stepErrorClass } from './error-class.js';
+export {
+  deriveHeuristics,
+  heuristicTrigger,
+  heuristicTriggers,
+  mergeHeuristics,
+  voteOnHeuristic,
+} from './heuristics.js';
+export type { LearningOptions } from './learn.js';
+export { planLearning } from './learn.js';
+export { extractContextPattern } from './patterns/context-pattern.js';
+export { extractDecisionPoints, isDecisionStep } from './patterns/decision-point.js';
+export { extractErrorRecoveries } from './patterns/error-recovery.js';
+export { extractPatterns } from './patterns/extract.js';
+export { mergeAll, mergePatterns } from './patterns/merge.js';
+export { extractToolSequences } from './patterns/tool-sequence.js';
+export type { Playbook, PlaybookInput, PlaybookStep } from './playbook.js';
+export { buildPlaybook } from './playbook.js';
+export { reflectOnEpisode } from './reflection.js';
+export type { RewardWeights, StepBudget } from './reward.js';
+export { DEFAULT_REWARD_WEIGHTS, scoreEpisode } from './reward.js';
+export { summarizeEpisode } from './summary.js';

@@ -1,0 +1,51 @@
+import { type Pattern, type Step, tokenize } from '../../core/index.js';
+import { type EndedEpisode, isSuccessStep, trimAction } from '../episode-utils.js';
+import { observe } from './observation.js';
+
+/** Words that mark a step as a check whose result decides what comes next. */
+export const DECISION_WORDS: ReadonlySet<string> = new Set([
+  'check',
+  'verify',
+  'validate',
+  'test',
+  'assert',
+  'inspect',
+  'lint',
+  'ensure',
+]);
+
+const FOLLOW_UPS = 3;
+
+/**
+ * True when the step's tool or action holds a decision word as a whole word. Tokens are also split on `_`
+ * and `-`, so `check_stock` and `validate-input` match while `validated` and `checker` do not.
+ */
+export function isDecisionStep(step: Pick<Step, 'tool' | 'action'>): boolean {
+  for (const token of tokenize(`${step.tool} ${step.action}`)) {
+    if (DECISION_WORDS.has(token)) return true;
+    if (token.split(/[_-]+/).some((part) => DECISION_WORDS.has(part))) return true;
+  }
+  return false;
+}
+
+export function branchOf(step: Step): 'passed' | 'failed' {
+  return isSuccessStep(step) ? 'passed' : 'failed';
+}
+
+/** For each check step followed by at least one step: what the next (up to 3) steps did after it. */
+export function extractDecisionPoints(episode: EndedEpisode): Pattern[] {
+  const { steps } = episode;
+  const out: Pattern[] = [];
+  steps.forEach((step, i) => {
+    const next = steps.slice(i + 1, i + 1 + FOLLOW_UPS);
+    if (next.length === 0 || !isDecisionStep(step)) return;
+    const branch = branchOf(step);
+    const following = next.map((s) => ({ tool: s.tool, action: trimAction(s.action) }));
+    const key = `decision_point|${episode.context.domain}|${step.tool}|${branch}|${following.map((t) => t.tool).join('>')}`;
+    const check = { tool: step.tool, action: trimAction(step.action) };
+    out.push(
+      observe(episode, key, { type: 'decision_point', check, branch, next: following }, [step, ...next]),
+    );
+  });
+  return out;
+}

@@ -1,0 +1,71 @@
+import {
+  contentId,
+  type Pattern,
+  type PatternContext,
+  type PatternData,
+  type Step,
+} from '../../core/index.js';
+import { type EndedEpisode, sumLatency } from '../episode-utils.js';
+
+/** The context a pattern records for an episode. */
+export function patternContext(episode: EndedEpisode): PatternContext {
+  const { domain, language, framework, tags } = episode.context;
+  return {
+    domain,
+    taskType: episode.taskType,
+    ...(language === undefined ? {} : { language }),
+    ...(framework === undefined ? {} : { framework }),
+    tags: [...tags],
+  };
+}
+
+/** One sighting of a pattern in one episode: occurrences 1, evidence this episode, neutral effectiveness. */
+export function observe(
+  episode: EndedEpisode,
+  key: string,
+  data: PatternData,
+  involved: readonly Step[],
+): Pattern {
+  const success = episode.outcome.status === 'success' ? 1 : 0;
+  const latency = sumLatency(involved);
+  const context = patternContext(episode);
+  return {
+    id: contentId('pat', key),
+    key,
+    type: data.type,
+    description: describePattern(data, context, 1, success),
+    context,
+    data,
+    occurrences: 1,
+    successCount: success,
+    successRate: success,
+    totalLatencyMs: latency,
+    avgLatencyMs: latency,
+    evidence: [episode.id],
+    effectiveness: 0.5,
+    firstSeen: episode.endedAt,
+    lastSeen: episode.endedAt,
+  };
+}
+
+const arrow = (steps: ReadonlyArray<{ tool: string }>): string => steps.map((s) => s.tool).join(' → ');
+
+/** A readable sentence for a pattern, rebuilt from its data and counts whenever it changes. */
+export function describePattern(
+  data: PatternData,
+  context: PatternContext,
+  occurrences: number,
+  successRate: number,
+): string {
+  const seen = `seen ${occurrences}×, ${Math.round(successRate * 100)}% success`;
+  switch (data.type) {
+    case 'tool_sequence':
+      return `Sequence ${arrow(data.steps)} in ${context.domain} (${seen})`;
+    case 'decision_point':
+      return `After ${data.check.tool} ${data.branch} in ${context.domain}, continue with ${arrow(data.next)} (${seen})`;
+    case 'error_recovery':
+      return `When ${data.failed.tool} fails with ${data.errorClass} in ${context.domain}, recover with ${arrow(data.recovery)} (${seen})`;
+    case 'context_pattern':
+      return `${data.taskType} tasks with ${data.features.join(', ')} ended ${data.outcome} (${seen})`;
+  }
+}

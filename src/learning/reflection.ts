@@ -1,0 +1,160 @@
+import type { Outcome, Reflection, Reward, Step } from '../core/index.js';
+import { cut, type EndedEpisode, groupRepeats, isSuccessStep, stableStringify } from './episode-utils.js';
+import { findRecoveries } from './patterns/error-recovery.js';
+import { DEFAULT_REWARD_WEIGHTS, type RewardWeights } from './reward.js';
+
+const MAX_LINES = 5;
+const MAX_SEQUENCE = 8;
+const SLOW_FACTOR = 3;
+const SLOW_MIN_MS = 1000;
+
+/**
+ * What went well, what to do better and what the episode says, as at most five short sentences each,
+ * deduplicated and always in the same order for the same episode.
+ *
+ * @example
+ * reflectOnEpisode(episode, reward).improvements; // ['npm failed 2 times; check its inputs before retrying']
+ */
+export function reflectOnEpisode(
+  episode: EndedEpisode,
+  reward: Reward,
+  weights: RewardWeights = DEFAULT_REWARD_WEIGHTS,
+): Reflection {
+  return {
+    successes: firstDistinct(successesOf(episode)),
+    improvements: firstDistinct(improvementsOf(episode, weights)),
+    insights: firstDistinct(insightsOf(episode, reward, weights)),
+  };
+}
+
+function firstDistinct(lines: readonly string[]): string[] {
+  return [...new Set(lines)].slice(0, MAX_LINES);
+}
+
+function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(keyOf(item), (counts.get(keyOf(item)) ?? 0) + 1);
+  return counts;
+}
+
+const times = (n: number): string => (n === 1 ? 'once' : `${n} times`);
+
+function successesOf({ steps, outcome }: EndedEpisode): string[] {
+  const lines: string[] = [];
+  if (outcome.status === 'success' || outcome.status === 'partial') {
+    const tools = groupRepeats(steps.filter(isSuccessStep)).map((g) => g[0]?.tool ?? '');
+    const more = tools.length > MAX_SEQUENCE ? ' → …' : '';
+    if (tools.length > 0)
+      lines.push(`Effective sequence: ${tools.slice(0, MAX_SEQUENCE).join(' → ')}${more}`);
+  }
+  for (const { failed, errorClass, recovery } of findRecoveries(steps)) {
+    const tools = [...new Set(recovery.map((s) => s.tool))].join(' → ');
+    lines.push(`Recovered from ${failed.tool} ${errorClass} by ${tools}`);
+  }
+  if (steps.length > 0 && steps.every(isSuccessStep)) lines.push(`All ${steps.length} steps succeeded`);
+  return lines;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return 0;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function improvementsOf(episode: EndedEpisode, weights: RewardWeights): string[] {
+  const { steps, outcome, context } = episode;
+  const lines: string[] = [];
+  if (outcome.status === 'failure') {
+    lines.push(
+      outcome.reason.trim() ? `Failed: ${cut(outcome.reason, 120)}` : 'Failed without a stated reason',
+    );
+  }
+  for (const [tool, n] of countBy(
+    steps.filter((s) => !isSuccessStep(s)),
+    (s) => s.tool,
+  )) {
+    if (n >= 2) lines.push(`${tool} failed ${n} times; check its inputs before retrying`);
+  }
+  for (const [tool, n] of countBy(
+    steps.filter((s) => s.result.status === 'timeout'),
+    (s) => s.tool,
+  )) {
+    lines.push(`${tool} timed out ${times(n)}; raise its timeout or split the work`);
+  }
+  const typical = median(steps.map((s) => s.latencyMs));
+  for (const s of steps) {
+    if (s.latencyMs >= SLOW_MIN_MS && s.latencyMs >= SLOW_FACTOR * typical) {
+      lines.push(
+        `Step ${s.seq} (${s.tool}) took ${Math.round(s.latencyMs)} ms, over 3× the median of ${Math.round(typical)} ms`,
+      );
+    }
+  }
+  const calls = countBy(steps, (s: Step) => `${s.tool}\u0000${s.action}\u0000${stableStringify(s.params)}`);
+  for (const [call, n] of calls) {
+    if (n >= 2)
+      lines.push(`${call.split('\u0000')[0]} repeated the same call ${n} times; reuse the first result`);
+  }
+  const budget = weights.budgets[context.complexity]?.steps ?? Number.POSITIVE_INFINITY;
+  if (steps.length > budget) {
+    lines.push(`Took ${steps.length} steps against a budget of ${budget} for a ${context.complexity} task`);
+  }
+  return lines;
+}
+
+function outcomeInsight(outcome: Outcome, reward: Reward, stepCount: number): string {
+  switch (outcome.status) {
+    case 'success':
+      return `Succeeded with reward ${reward.total.toFixed(2)}`;
+    case 'partial':
+      return outcome.failed.length > 0
+        ? `Partial: unfinished ${outcome.failed
+            .slice(0, 3)
+            .map((f) => cut(f, 40))
+            .join(', ')}`
+        : `Partial: ${outcome.completed.length} items done, reward ${reward.total.toFixed(2)}`;
+    case 'failure':
+      return `Failed after ${stepCount} steps`;
+    case 'abstained':
+      if (outcome.infeasibilitySignals.length > 0) {
+        return `Abstained on signals: ${outcome.infeasibilitySignals
+          .slice(0, 3)
+          .map((f) => cut(f, 40))
+          .join(', ')}`;
+      }
+      return outcome.reason.trim() ? `Abstained: ${cut(outcome.reason, 100)}` : 'Abstained without signals';
+  }
+}
+
+function insightsOf(episode: EndedEpisode, reward: Reward, weights: RewardWeights): string[] {
+  const { steps, outcome, context } = episode;
+  const n = steps.length;
+  const lines = [outcomeInsight(outcome, reward, n)];
+  if (n > 0) {
+    const errors = steps.filter((s) => !isSuccessStep(s)).length;
+    lines.push(`Error rate ${Math.round((errors / n) * 100)}% (${errors} of ${n} steps)`);
+  }
+  let dominant: [string, number] | undefined;
+  for (const entry of countBy(steps, (s) => s.tool))
+    if (!dominant || entry[1] > dominant[1]) dominant = entry;
+  if (dominant && dominant[1] >= 2)
+    lines.push(`${dominant[0]} was the main tool (${dominant[1]} of ${n} steps)`);
+  const withTokens = steps.filter((s) => s.tokens !== undefined);
+  if (withTokens.length > 0) {
+    const tokens = withTokens.reduce((sum, s) => sum + (s.tokens ?? 0), 0);
+    lines.push(`Used ${tokens} tokens over ${withTokens.length} steps`);
+  }
+  const budget = weights.budgets[context.complexity]?.steps;
+  if (budget !== undefined && n > 2 * budget) {
+    lines.push(`A ${context.complexity} task took ${n} steps; it may be more complex than labelled`);
+  } else if (
+    budget !== undefined &&
+    context.complexity !== 'simple' &&
+    outcome.status === 'success' &&
+    n > 0
+  ) {
+    if (n <= budget / 4)
+      lines.push(`A ${context.complexity} task took only ${n} steps; it may be simpler than labelled`);
+  }
+  return lines;
+}
