@@ -47,6 +47,14 @@ export function trimAction(action: string): string {
   return action.trim().slice(0, 120);
 }
 
+/**
+ * An action as a pattern keeps it: identifiers (a token with a run of 4+ digits, such as `#W6067464` or
+ * `req-20260101`) become `<id>`, because a pattern is advice for the next task, not a record of the last one.
+ */
+export function generalizeAction(action: string): string {
+  return trimAction(action.replace(/[#@$]?[\p{L}\p{N}_\-.:]*\d{4,}[\p{L}\p{N}_\-.:]*/gu, '<id>'));
+}
+
 /** Union of two evidence lists, sorted ascending (ids are time-ordered), keeping the last `cap`. */
 export function mergeEvidence(a: readonly string[], b: readonly string[], cap = EVIDENCE_CAP): string[] {
   const all = [...new Set([...a, ...b])].sort(compareText);

@@ -5,6 +5,7 @@ import {
   cut,
   groupRepeats,
   isSuccessStep,
+  matchSubsequence,
   round,
   trimAction,
 } from './episode-utils.js';
@@ -39,6 +40,7 @@ export interface PlaybookInput {
 }
 
 const MAX_SUPPORT = 10;
+const CONSENSUS_TOP = 5;
 
 interface Backbone {
   steps: Array<ToolStep & { why: string }>;
@@ -52,7 +54,9 @@ interface Backbone {
 /**
  * A step-by-step plan for a new task from what worked before: the backbone is the best tool sequence
  * pattern backed by the given episodes (or the steps of the best successful episode), with advice from
- * decision points, pitfalls from error recoveries, rules and past failures, and a confidence in [0, 1].
+ * decision points, pitfalls from error recoveries, rules and past failures, and a confidence in [0, 1]: the
+ * mean of the top match's score, the backbone's success rate and its evidence (saturating at 5 episodes),
+ * times the share of the top 5 matches whose steps follow the backbone.
  *
  * @example
  * const playbook = buildPlaybook({ task, context, episodes, patterns, heuristics, maxSteps: 8 });
@@ -75,7 +79,14 @@ export function buildPlaybook(input: PlaybookInput): Playbook {
   const confidence =
     steps.length === 0 || !backbone
       ? 0
-      : round((topScore + clamp01(backbone.rate) + Math.min(1, backbone.evidence / 5)) / 3, 3);
+      : round(
+          ((topScore + clamp01(backbone.rate) + Math.min(1, backbone.evidence / 5)) / 3) *
+            consensus(
+              steps.map((s) => s.tool),
+              input.episodes,
+            ),
+          3,
+        );
   return {
     task: input.task,
     steps,
@@ -86,6 +97,19 @@ export function buildPlaybook(input: PlaybookInput): Playbook {
     patternIds: [...patternIds],
     heuristicIds: [...heuristicIds],
   };
+}
+
+/**
+ * Share of the top matches whose successful steps contain the playbook's tools in order. A playbook only the
+ * best match agrees with, while the next four did something else, deserves little confidence.
+ */
+function consensus(tools: readonly string[], episodes: PlaybookInput['episodes']): number {
+  const top = episodes.slice(0, CONSENSUS_TOP);
+  if (top.length === 0 || tools.length === 0) return 0;
+  const agreeing = top.filter(
+    ({ episode }) => matchSubsequence(episode.steps.filter(isSuccessStep), tools, 0) >= 0,
+  );
+  return agreeing.length / top.length;
 }
 
 function chooseBackbone(input: PlaybookInput): Backbone | undefined {

@@ -1,5 +1,5 @@
 import { type Pattern, type Step, tokenize } from '../../core/index.js';
-import { type EndedEpisode, isSuccessStep, trimAction } from '../episode-utils.js';
+import { type EndedEpisode, generalizeAction, isSuccessStep } from '../episode-utils.js';
 import { observe } from './observation.js';
 
 /** Words that mark a step as a check whose result decides what comes next. */
@@ -40,9 +40,9 @@ export function extractDecisionPoints(episode: EndedEpisode): Pattern[] {
     const next = steps.slice(i + 1, i + 1 + FOLLOW_UPS);
     if (next.length === 0 || !isDecisionStep(step)) return;
     const branch = branchOf(step);
-    const following = next.map((s) => ({ tool: s.tool, action: trimAction(s.action) }));
+    const following = next.map((s) => ({ tool: s.tool, action: generalizeAction(s.action) }));
     const key = `decision_point|${episode.context.domain}|${step.tool}|${branch}|${following.map((t) => t.tool).join('>')}`;
-    const check = { tool: step.tool, action: trimAction(step.action) };
+    const check = { tool: step.tool, action: generalizeAction(step.action) };
     out.push(
       observe(episode, key, { type: 'decision_point', check, branch, next: following }, [step, ...next]),
     );

@@ -1,5 +1,5 @@
 import type { Pattern, Step } from '../../core/index.js';
-import { type EndedEpisode, isSuccessStep, trimAction } from '../episode-utils.js';
+import { type EndedEpisode, generalizeAction, isSuccessStep } from '../episode-utils.js';
 import { stepErrorClass } from '../error-class.js';
 import { observe } from './observation.js';
 
@@ -37,9 +37,9 @@ export function extractErrorRecoveries(episode: EndedEpisode): Pattern[] {
     const key = `error_recovery|${episode.context.domain}|${failed.tool}|${errorClass}|${tools}`;
     const data = {
       type: 'error_recovery' as const,
-      failed: { tool: failed.tool, action: trimAction(failed.action) },
+      failed: { tool: failed.tool, action: generalizeAction(failed.action) },
       errorClass,
-      recovery: recovery.map((s) => ({ tool: s.tool, action: trimAction(s.action) })),
+      recovery: recovery.map((s) => ({ tool: s.tool, action: generalizeAction(s.action) })),
     };
     return observe(episode, key, data, [failed, ...recovery]);
   });

@@ -1,5 +1,5 @@
 import type { Pattern, Step, ToolStep } from '../../core/index.js';
-import { type EndedEpisode, groupRepeats, isSuccessStep, trimAction } from '../episode-utils.js';
+import { type EndedEpisode, generalizeAction, groupRepeats, isSuccessStep } from '../episode-utils.js';
 import { observe } from './observation.js';
 
 /** Longest sequence kept; longer runs keep their first tools. */
@@ -25,7 +25,7 @@ function sequenceOf(groups: readonly Step[][], episode: EndedEpisode): Pattern {
   const steps: ToolStep[] = [];
   for (const group of groups) {
     const first = group[0];
-    if (first) steps.push({ tool: first.tool, action: trimAction(first.action) });
+    if (first) steps.push({ tool: first.tool, action: generalizeAction(first.action) });
   }
   const key = `tool_sequence|${episode.context.domain}|${steps.map((s) => s.tool).join('>')}`;
   return observe(episode, key, { type: 'tool_sequence', steps }, groups.flat());
