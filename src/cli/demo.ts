@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { MemoryError, PATTERN_TYPES, type PatternType } from '../core/index.js';
+import { MemoryError } from '../core/index.js';
 import { loadTauRetail, type TauTask, tauTaskToRecord, usesOnlyOrderActions } from '../datasets/index.js';
 import type { SelfLearningMemory } from '../memory/index.js';
 import { type Cli, dbOf, output, withMemory } from './context.js';
@@ -90,9 +90,7 @@ async function runDemo(
   const alreadyThere = imported.failed.filter((f) => f.error.code === 'CONFLICT').length;
 
   const stats = await memory.stats();
-  const patternsByType = {} as Record<PatternType, number>;
-  for (const type of PATTERN_TYPES)
-    patternsByType[type] = (await memory.listPatterns({ type, limit: 1_000 })).length;
+  const { patternsByType } = stats;
 
   const query = { task: test.task.instruction, context: { domain: 'retail' } };
   const retrieval = await memory.retrieve({ ...query, limit: 5 });

@@ -26,7 +26,11 @@ function renderStats(t: Terminal, stats: MemoryStats, where: string): void {
     `${stats.episodes} (${stats.completedEpisodes} completed, ${stats.episodes - stats.completedEpisodes} running)`,
   );
   row('steps', String(stats.steps));
-  row('patterns', String(stats.patterns));
+  const types = Object.entries(stats.patternsByType).filter(([, n]) => n > 0);
+  row(
+    'patterns',
+    `${stats.patterns}${types.length > 0 ? ` (${types.map(([k, n]) => `${k} ${n}`).join(' · ')})` : ''}`,
+  );
   row('heuristics', String(stats.heuristics));
   row('average reward', stats.averageReward === null ? '-' : formatScore(stats.averageReward));
   const outcomes = Object.entries(stats.byOutcome).filter(([, n]) => n > 0);

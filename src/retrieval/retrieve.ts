@@ -5,6 +5,7 @@ import {
   contextMatch,
   normalizeByMax,
   type QueryContext,
+  type Ranked,
   type RetrievalWeights,
   rankByScore,
   recencyScore,
@@ -124,43 +125,45 @@ function explain(episode: Episode, signals: Signals, queryTerms: Set<string>, co
   return parts.join('; ');
 }
 
-/** Patterns taught by the retrieved episodes, weighted by how relevant those episodes are and how well the pattern works. */
+/**
+ * Patterns taught by the retrieved episodes: how relevant those episodes are (summed), times how well and how
+ * often the pattern worked; scaled so the best is 1.
+ */
 async function rankPatterns(
   storage: StorageBackend,
   episodes: RetrievedEpisode[],
 ): Promise<RetrievedPattern[]> {
   const support = supportById(episodes, (e) => e.patternIds);
   const patterns = await storage.getPatterns([...support.keys()]);
-  return rankByScore(
-    patterns.map((pattern) => ({
-      item: pattern,
-      score: round(
-        (support.get(pattern.id) ?? 0) *
-          (0.5 + 0.5 * pattern.successRate) *
-          Math.log2(1 + pattern.occurrences),
-      ),
-    })),
-    (p) => p.id,
-  )
-    .slice(0, 10)
-    .map(({ item, score }) => ({ pattern: item, score }));
+  const raw = patterns.map(
+    (p) => (support.get(p.id) ?? 0) * (0.5 + 0.5 * p.successRate) * Math.log2(1 + p.occurrences),
+  );
+  return topNormalized(patterns, raw, (p) => p.id).map(({ item, score }) => ({ pattern: item, score }));
 }
 
+/** Rules taught by the retrieved episodes, by their support times their confidence; scaled so the best is 1. */
 async function rankHeuristics(
   storage: StorageBackend,
   episodes: RetrievedEpisode[],
 ): Promise<RetrievedHeuristic[]> {
   const support = supportById(episodes, (e) => e.heuristicIds);
   const heuristics = await storage.getHeuristics([...support.keys()]);
+  const raw = heuristics.map((h) => (support.get(h.id) ?? 0) * h.confidence);
+  return topNormalized(heuristics, raw, (h) => h.id).map(({ item, score }) => ({ heuristic: item, score }));
+}
+
+/** The best `limit` items, their scores divided by the best so every score a caller sees is in [0, 1]. */
+function topNormalized<T>(
+  items: readonly T[],
+  raw: readonly number[],
+  id: (item: T) => string,
+  limit = 10,
+): Ranked<T>[] {
+  const scores = normalizeByMax(raw);
   return rankByScore(
-    heuristics.map((heuristic) => ({
-      item: heuristic,
-      score: round((support.get(heuristic.id) ?? 0) * heuristic.confidence),
-    })),
-    (h) => h.id,
-  )
-    .slice(0, 10)
-    .map(({ item, score }) => ({ heuristic: item, score }));
+    items.map((item, i) => ({ item, score: round(scores[i] ?? 0) })),
+    id,
+  ).slice(0, limit);
 }
 
 function supportById(episodes: RetrievedEpisode[], ids: (e: Episode) => string[]): Map<string, number> {

@@ -57,6 +57,7 @@ export interface StorageStats {
   completedEpisodes: number;
   steps: number;
   patterns: number;
+  patternsByType: Record<PatternType, number>;
   heuristics: number;
   byOutcome: Record<OutcomeStatus, number>;
   byDomain: Record<string, number>;

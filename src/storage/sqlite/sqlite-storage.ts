@@ -7,7 +7,9 @@ import {
   OUTCOME_STATUSES,
   type Outcome,
   type OutcomeStatus,
+  PATTERN_TYPES,
   type Pattern,
+  type PatternType,
   type Step,
 } from '../../core/index.js';
 import type {
@@ -293,6 +295,18 @@ export class SqliteStorage implements StorageBackend {
       ).all() as Array<{ s: OutcomeStatus; n: number }>) {
         byOutcome[row.s] = row.n;
       }
+      const patternsByType = Object.fromEntries(PATTERN_TYPES.map((t) => [t, 0])) as Record<
+        PatternType,
+        number
+      >;
+      for (const row of this.#sql(
+        'SELECT type AS t, count(*) AS n FROM patterns GROUP BY type',
+      ).all() as Array<{
+        t: PatternType;
+        n: number;
+      }>) {
+        patternsByType[row.t] = row.n;
+      }
       const byDomain: Record<string, number> = {};
       for (const row of this.#sql(
         'SELECT domain AS d, count(*) AS n FROM episodes GROUP BY domain ORDER BY n DESC',
@@ -312,6 +326,7 @@ export class SqliteStorage implements StorageBackend {
         completedEpisodes: count('SELECT count(*) AS n FROM episodes WHERE ended_at IS NOT NULL'),
         steps: count('SELECT count(*) AS n FROM steps'),
         patterns: count('SELECT count(*) AS n FROM patterns'),
+        patternsByType,
         heuristics: count('SELECT count(*) AS n FROM heuristics'),
         byOutcome,
         byDomain,
