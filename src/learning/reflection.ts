@@ -90,10 +90,15 @@ function improvementsOf(episode: EndedEpisode, weights: RewardWeights): string[]
       );
     }
   }
-  const calls = countBy(steps, (s: Step) => `${s.tool}\u0000${s.action}\u0000${stableStringify(s.params)}`);
-  for (const [call, n] of calls) {
-    if (n >= 2)
-      lines.push(`${call.split('\u0000')[0]} repeated the same call ${n} times; reuse the first result`);
+  // Redundant: the same call right after it already succeeded. Re-running a call after other steps (tests
+  // after an edit) or after it failed (a retry) is not.
+  const call = (s: Step) => `${s.tool}\u0000${s.action}\u0000${stableStringify(s.params)}`;
+  const repeats = countBy(
+    steps.filter((s, i) => i > 0 && isSuccessStep(steps[i - 1]!) && call(steps[i - 1]!) === call(s)),
+    (s) => s.tool,
+  );
+  for (const [tool, n] of repeats) {
+    lines.push(`${tool} repeated a call that had just succeeded ${times(n)}; reuse the first result`);
   }
   const budget = weights.budgets[context.complexity]?.steps ?? Number.POSITIVE_INFINITY;
   if (steps.length > budget) {

@@ -70,7 +70,10 @@ describe('extractDecisionPoints', () => {
   it('matches decision words as whole words, also inside snake_case names', () => {
     expect(isDecisionStep({ tool: 'validate_input', action: '' })).toBe(true);
     expect(isDecisionStep({ tool: 'check_stock', action: '' })).toBe(true);
-    expect(isDecisionStep({ tool: 'bash', action: 'run the type-check' })).toBe(true);
+    expect(isDecisionStep({ tool: 'bash', action: 'type-check the project' })).toBe(true);
+    expect(isDecisionStep({ tool: 'bash', action: 'npm test' })).toBe(true);
+    // Only the first two words of an action say what the step does.
+    expect(isDecisionStep({ tool: 'edit', action: 'fix the token expiry check' })).toBe(false);
     expect(isDecisionStep({ tool: 'validator', action: 'validated the schema' })).toBe(false);
     expect(isDecisionStep({ tool: 'checker', action: 'tests and linting' })).toBe(false);
   });

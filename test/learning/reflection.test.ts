@@ -46,9 +46,12 @@ describe('reflectOnEpisode: improvements', () => {
   it('flags the same call repeated with deep-equal params', () => {
     const grep = (params: Record<string, unknown>) => ({ tool: 'grep', action: 'search', params });
     const same = reflect({ steps: [grep({ a: 1, b: [2] }), grep({ b: [2], a: 1 })] }).improvements;
-    expect(same).toContain('grep repeated the same call 2 times; reuse the first result');
+    expect(same).toContain('grep repeated a call that had just succeeded once; reuse the first result');
     const different = reflect({ steps: [grep({ a: 1 }), grep({ a: 2 })] }).improvements;
     expect(different.some((s) => s.includes('repeated'))).toBe(false);
+    // Running tests again after an edit is not redundant.
+    const rerun = reflect({ steps: [grep({ a: 1 }), 'edit', grep({ a: 1 })] }).improvements;
+    expect(rerun.some((s) => s.includes('repeated'))).toBe(false);
   });
 
   it('flags timeouts, the failure reason and steps over budget', () => {

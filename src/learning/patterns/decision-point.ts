@@ -21,7 +21,10 @@ const FOLLOW_UPS = 3;
  * and `-`, so `check_stock` and `validate-input` match while `validated` and `checker` do not.
  */
 export function isDecisionStep(step: Pick<Step, 'tool' | 'action'>): boolean {
-  for (const token of tokenize(`${step.tool} ${step.action}`)) {
+  // Only the tool and the action's first two words say what a step does ("npm test", "verify the build");
+  // later words say what it is about ("fix the expiry check" is an edit, not a check).
+  const verbs = tokenize(step.action).slice(0, 2);
+  for (const token of [...tokenize(step.tool), ...verbs]) {
     if (DECISION_WORDS.has(token)) return true;
     if (token.split(/[_-]+/).some((part) => DECISION_WORDS.has(part))) return true;
   }
