@@ -137,7 +137,8 @@ function chooseBackbone(input: PlaybookInput): Backbone | undefined {
   if (fromEpisode || !best) return fromEpisode;
   const backed = new Set(best.backed);
   const k = backed.size;
-  const why = `Used in ${best.p.occurrences} past episodes, ${Math.round(best.p.successRate * 100)}% succeeded; seen in ${k} of the top matches`;
+  const n = best.p.occurrences;
+  const why = `Used in ${n} past episode${n === 1 ? '' : 's'}, ${Math.round(best.p.successRate * 100)}% succeeded; seen in ${k} of the top matches`;
   return {
     steps: best.steps.map((s) => ({ ...s, why })),
     supportingEpisodeIds: [
