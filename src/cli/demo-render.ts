@@ -1,5 +1,14 @@
 import type { DemoReport } from './demo.js';
-import { formatDuration, formatScore, oneLine, padEnd, plural, type Terminal, wrap } from './format.js';
+import {
+  formatDuration,
+  formatScore,
+  oneLine,
+  padEnd,
+  plural,
+  type Terminal,
+  visibleLength,
+  wrap,
+} from './format.js';
 import { patternLine, renderPlaybook } from './render.js';
 
 type FullDemoReport = DemoReport & { db: string; temporary: boolean };
@@ -39,7 +48,7 @@ export function renderDemo(t: Terminal, report: FullDemoReport): void {
   if (report.episodes.length === 0) t.line(style.dim('  nothing relevant'));
   report.episodes.forEach((episode, i) => {
     const lead = `  ${String(i + 1).padStart(2)}. ${style.bold(formatScore(episode.score))}  `;
-    t.line(`${lead}${oneLine(episode.task, t.width - 11)}`);
+    t.line(`${lead}${oneLine(episode.task, t.width - visibleLength(lead))}`);
     for (const line of wrap(episode.why, t.width, ' '.repeat(11))) t.line(style.dim(line));
   });
   if (report.patterns.length > 0) {

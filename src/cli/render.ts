@@ -60,7 +60,7 @@ export function stepDetail(t: Terminal, step: Step): string[] {
   const indent = '       ';
   const lines: string[] = [];
   if (Object.keys(step.params).length > 0) {
-    lines.push(`${indent}${t.style.dim(oneLine(JSON.stringify(step.params), t.width - 8))}`);
+    lines.push(`${indent}${t.style.dim(oneLine(JSON.stringify(step.params), t.width - indent.length))}`);
   }
   if (step.result.status === 'error') {
     lines.push(...wrap(step.result.message, t.width, indent).map(t.style.red));
