@@ -1,41 +1,26 @@
 import type { Command } from 'commander';
 import { type Cli, output, withMemory } from './context.js';
 import { formatScore, heading, oneLine, plural, type Terminal, wrap } from './format.js';
-import { integer, list } from './parse.js';
+import { integer } from './parse.js';
+import { addQueryOptions, type QueryFlags, queryContext } from './query-options.js';
 import { heuristicLines, patternLine, type RetrievalResult } from './render.js';
 
-interface RetrieveFlags {
-  task: string;
-  domain?: string;
-  language?: string;
-  framework?: string;
-  tags?: string[];
+interface RetrieveFlags extends QueryFlags {
   limit: number;
 }
 
 export function registerRetrieveCommand(program: Command, cli: Cli): void {
-  program
-    .command('retrieve')
+  addQueryOptions(program.command('retrieve'), 'episodes')
     .description(
       'find the past episodes most relevant to a task, with the patterns and heuristics they taught',
     )
-    .requiredOption('--task <text>', 'the new task')
-    .option('--domain <name>', 'prefer episodes of this domain')
-    .option('--language <name>', 'prefer episodes in this language')
-    .option('--framework <name>', 'prefer episodes with this framework')
-    .option('--tags <a,b>', 'prefer episodes with these tags', list)
     .option('--limit <k>', 'how many episodes (1-100)', integer('--limit', 1, 100), 5)
     .addHelpText(
       'after',
       '\nExample:\n  $ slmem retrieve --task "Login test fails after upgrading jsonwebtoken" --domain web --limit 3',
     )
     .action(async (flags: RetrieveFlags, command: Command) => {
-      const context = {
-        ...(flags.domain ? { domain: flags.domain } : {}),
-        ...(flags.language ? { language: flags.language } : {}),
-        ...(flags.framework ? { framework: flags.framework } : {}),
-        ...(flags.tags ? { tags: flags.tags } : {}),
-      };
+      const context = queryContext(flags);
       const result = await withMemory(command, cli, (memory) =>
         memory.retrieve({ task: flags.task, context, limit: flags.limit }),
       );
