@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'EPISODE_COMPLETED',
   'STORAGE_ERROR',
+  'EMBEDDING_ERROR',
   'INTERNAL',
 ] as const;
 

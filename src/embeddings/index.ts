@@ -1,0 +1,13 @@
+export type { CachedEmbeddingProvider, QueryCacheOptions, QueryCacheStats } from './cached-embedder.js';
+export { withQueryCache } from './cached-embedder.js';
+export type { HashEmbedderOptions } from './hash-embedder.js';
+export { createHashEmbedder } from './hash-embedder.js';
+export type { OpenAiEmbedderOptions } from './openai-embedder.js';
+export { createOpenAiEmbedder } from './openai-embedder.js';
+export type { EmbeddingProvider } from './provider.js';
+export { checkVectors, cosine, normalize } from './provider.js';
+export type { EmbeddingsConfig } from './resolve.js';
+export { createEmbeddingProvider, EMBEDDING_PROVIDERS, embeddingsConfigFromEnv } from './resolve.js';
+export type { TransformersEmbedderOptions } from './transformers-embedder.js';
+export { createTransformersEmbedder } from './transformers-embedder.js';
+export { createUseEmbedder } from './use-embedder.js';
