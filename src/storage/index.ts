@@ -6,4 +6,7 @@ export type {
   PatternFilter,
   StorageBackend,
   StorageStats,
+  StoredVector,
+  VectorHit,
+  VectorKind,
 } from './storage.js';

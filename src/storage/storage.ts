@@ -50,6 +50,25 @@ export interface LexicalHit {
   score: number;
 }
 
+/** What a vector belongs to. */
+export type VectorKind = 'episode' | 'pattern';
+
+/** A vector match: `score` is the cosine similarity, in [-1, 1]. */
+export interface VectorHit {
+  id: string;
+  score: number;
+}
+
+export interface StoredVector {
+  kind: VectorKind;
+  id: string;
+  /** The embedding provider's id; vectors of different providers are never compared. */
+  provider: string;
+  /** Hash of the embedded text, to tell whether the vector is still current. */
+  textHash: string;
+  vector: Float32Array;
+}
+
 export type ImportResult = { ok: true; episode: CompletedEpisode } | { ok: false; error: MemoryError };
 
 export interface StorageStats {
@@ -101,6 +120,37 @@ export interface StorageBackend {
   searchEpisodes(query: { text: string; limit: number }): Promise<LexicalHit[]>;
   /** Ids of the newest completed episodes, optionally of one domain. */
   recentEpisodeIds(query: { domain?: string; limit: number }): Promise<string[]>;
+
+  /** Full-text search over pattern descriptions and signatures. */
+  searchPatterns(query: { text: string; limit: number }): Promise<LexicalHit[]>;
+
+  /** Stores (or replaces) vectors; one per item. */
+  putVectors(vectors: readonly StoredVector[]): Promise<void>;
+  /** Exact nearest neighbours by cosine similarity among the vectors of one provider. */
+  searchVectors(query: {
+    kind: VectorKind;
+    provider: string;
+    vector: Float32Array;
+    limit: number;
+  }): Promise<VectorHit[]>;
+  getVectors(query: {
+    kind: VectorKind;
+    provider: string;
+    ids: readonly string[];
+  }): Promise<Map<string, Float32Array>>;
+  /**
+   * Ids of items with no vector of this provider (completed episodes, or patterns), oldest first. Patterns whose
+   * description changed lose their vector on that write, so they come back here.
+   */
+  staleVectorIds(query: { kind: VectorKind; provider: string; limit: number }): Promise<string[]>;
+  countVectors(
+    provider: string,
+  ): Promise<{ episodes: number; patterns: number; staleEpisodes: number; stalePatterns: number }>;
+  /** Content-hash cache of embeddings, so identical texts are embedded once. */
+  getCachedEmbeddings(provider: string, textHashes: readonly string[]): Promise<Map<string, Float32Array>>;
+  putCachedEmbeddings(provider: string, entries: ReadonlyMap<string, Float32Array>): Promise<void>;
+  /** A number that changes with every write that can change a retrieval result. */
+  writeGeneration(): Promise<number>;
 
   getPattern(id: string): Promise<Pattern | null>;
   getPatterns(ids: readonly string[]): Promise<Pattern[]>;

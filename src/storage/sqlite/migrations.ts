@@ -81,4 +81,27 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   INSERT INTO meta (key, value) VALUES ('write_generation', '0');
   `,
+  `
+  CREATE TABLE vectors (
+    kind      TEXT NOT NULL,
+    item_id   TEXT NOT NULL,
+    provider  TEXT NOT NULL,
+    dims      INTEGER NOT NULL,
+    text_hash TEXT NOT NULL,
+    vector    BLOB NOT NULL,
+    PRIMARY KEY (kind, item_id)
+  );
+  CREATE INDEX vectors_kind_provider ON vectors (kind, provider);
+
+  CREATE TABLE embedding_cache (
+    provider  TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    vector    BLOB NOT NULL,
+    PRIMARY KEY (provider, text_hash)
+  ) WITHOUT ROWID;
+
+  CREATE VIRTUAL TABLE patterns_fts USING fts5 (description, signature, tokenize = 'porter unicode61');
+  INSERT INTO patterns_fts (rowid, description, signature)
+    SELECT rowid, json_extract(body, '$.description'), key FROM patterns;
+  `,
 ];

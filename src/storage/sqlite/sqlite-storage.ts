@@ -20,6 +20,9 @@ import type {
   PatternFilter,
   StorageBackend,
   StorageStats,
+  StoredVector,
+  VectorHit,
+  VectorKind,
 } from '../storage.js';
 import {
   type OpenDatabaseOptions,
@@ -39,6 +42,7 @@ import {
   type StepRow,
   stepValues,
 } from './rows.js';
+import * as vectors from './sqlite-vectors.js';
 
 const EPISODE_COLUMNS = `rid, id, task, task_type, domain, language, framework, complexity, context_tags, tags, metadata,
   started_at, ended_at, outcome, reward, reflection, summary, pattern_ids, heuristic_ids`;
@@ -200,6 +204,7 @@ export class SqliteStorage implements StorageBackend {
         const row = this.#sql('SELECT rid FROM episodes WHERE id = ?').get(id) as { rid: number } | undefined;
         if (!row) return false;
         this.#sql('DELETE FROM episodes_fts WHERE rowid = ?').run(row.rid);
+        this.#sql("DELETE FROM vectors WHERE kind = 'episode' AND item_id = ?").run(id);
         this.#sql('DELETE FROM episodes WHERE rid = ?').run(row.rid);
         this.#bumpGeneration();
         return true;
@@ -234,6 +239,74 @@ export class SqliteStorage implements StorageBackend {
       ) as Array<{ id: string }>;
       return rows.map((r) => r.id);
     });
+  }
+
+  async searchPatterns(query: { text: string; limit: number }): Promise<LexicalHit[]> {
+    return this.#guard(() => {
+      const match = toFtsQuery(query.text);
+      if (match === null) return [];
+      const rows = this.#sql(
+        `SELECT p.id AS id, bm25(patterns_fts, 1.0, 0.5) AS rank
+         FROM patterns_fts JOIN patterns p ON p.rowid = patterns_fts.rowid
+         WHERE patterns_fts MATCH ? ORDER BY rank LIMIT ?`,
+      ).all(match, query.limit) as Array<{ id: string; rank: number }>;
+      return rows.map((r) => ({ id: r.id, score: -r.rank }));
+    });
+  }
+
+  async putVectors(items: readonly StoredVector[]): Promise<void> {
+    this.#guard(() => this.#transaction(() => vectors.putVectors((q) => this.#sql(q), items)));
+  }
+
+  async searchVectors(query: {
+    kind: VectorKind;
+    provider: string;
+    vector: Float32Array;
+    limit: number;
+  }): Promise<VectorHit[]> {
+    return this.#guard(() => vectors.searchVectors((q) => this.#sql(q), query));
+  }
+
+  async getVectors(query: {
+    kind: VectorKind;
+    provider: string;
+    ids: readonly string[];
+  }): Promise<Map<string, Float32Array>> {
+    return this.#guard(() => vectors.getVectors((q) => this.#sql(q), query));
+  }
+
+  async staleVectorIds(query: { kind: VectorKind; provider: string; limit: number }): Promise<string[]> {
+    return this.#guard(() => vectors.staleVectorIds((q) => this.#sql(q), query));
+  }
+
+  async countVectors(
+    provider: string,
+  ): Promise<{ episodes: number; patterns: number; staleEpisodes: number; stalePatterns: number }> {
+    return this.#guard(() => vectors.countVectors((q) => this.#sql(q), provider));
+  }
+
+  async getCachedEmbeddings(
+    provider: string,
+    textHashes: readonly string[],
+  ): Promise<Map<string, Float32Array>> {
+    return this.#guard(() => vectors.getCachedEmbeddings((q) => this.#sql(q), provider, textHashes));
+  }
+
+  async putCachedEmbeddings(provider: string, entries: ReadonlyMap<string, Float32Array>): Promise<void> {
+    this.#guard(() =>
+      this.#transaction(() => vectors.putCachedEmbeddings((q) => this.#sql(q), provider, entries)),
+    );
+  }
+
+  async writeGeneration(): Promise<number> {
+    return this.#guard(
+      () =>
+        (
+          this.#sql("SELECT CAST(value AS INTEGER) AS g FROM meta WHERE key = 'write_generation'").get() as {
+            g: number;
+          }
+        ).g,
+    );
   }
 
   async getPattern(id: string): Promise<Pattern | null> {
@@ -369,6 +442,7 @@ export class SqliteStorage implements StorageBackend {
        ON CONFLICT (key) DO UPDATE SET occurrences = excluded.occurrences, success_rate = excluded.success_rate,
          last_seen = excluded.last_seen, body = excluded.body`,
     );
+    const previous = new Map(patterns.map((p) => [p.id, p.description]));
     for (const p of result.patterns) {
       upsertPattern.run(
         p.id,
@@ -380,6 +454,7 @@ export class SqliteStorage implements StorageBackend {
         Date.parse(p.lastSeen),
         JSON.stringify(p),
       );
+      this.#indexPattern(p, previous.get(p.id));
     }
     const upsertHeuristic = this.#sql(
       `INSERT INTO heuristics (id, key, trigger, domain, confidence, body) VALUES (?, ?, ?, ?, ?, ?)
@@ -394,6 +469,26 @@ export class SqliteStorage implements StorageBackend {
     ).run(rid, ...ftsDocument(done));
     this.#bumpGeneration();
     return result;
+  }
+
+  /**
+   * Keeps the pattern's full-text row current after its upsert; a changed description also makes its vector
+   * stale. `previousDescription` is undefined for a new pattern.
+   */
+  #indexPattern(pattern: Pattern, previousDescription: string | undefined): void {
+    if (previousDescription === pattern.description) return;
+    const { r: rowid } = this.#sql('SELECT rowid AS r FROM patterns WHERE id = ?').get(pattern.id) as {
+      r: number;
+    };
+    if (previousDescription !== undefined) {
+      this.#sql('DELETE FROM patterns_fts WHERE rowid = ?').run(rowid);
+      this.#sql("DELETE FROM vectors WHERE kind = 'pattern' AND item_id = ?").run(pattern.id);
+    }
+    this.#sql('INSERT INTO patterns_fts (rowid, description, signature) VALUES (?, ?, ?)').run(
+      rowid,
+      pattern.description,
+      pattern.key,
+    );
   }
 
   #insertEpisode(episode: Episode): void {

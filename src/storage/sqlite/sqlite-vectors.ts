@@ -1,0 +1,116 @@
+import type { StoredVector, VectorHit, VectorKind } from '../storage.js';
+import type { SqliteStatement } from './driver.js';
+
+type Sql = (sql: string) => SqliteStatement;
+
+/** A Float32Array as the BLOB libSQL's vector functions read (little-endian float32, no header). */
+export function toBlob(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+export function fromBlob(blob: Uint8Array): Float32Array {
+  // Copy: the driver's buffer may be reused, and Float32Array needs 4-byte alignment.
+  const copy = new Uint8Array(blob.byteLength);
+  copy.set(blob);
+  return new Float32Array(copy.buffer);
+}
+
+export function putVectors(sql: Sql, vectors: readonly StoredVector[]): void {
+  const put = sql(
+    `INSERT INTO vectors (kind, item_id, provider, dims, text_hash, vector) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (kind, item_id) DO UPDATE SET provider = excluded.provider, dims = excluded.dims,
+       text_hash = excluded.text_hash, vector = excluded.vector`,
+  );
+  for (const v of vectors) put.run(v.kind, v.id, v.provider, v.vector.length, v.textHash, toBlob(v.vector));
+}
+
+/** Exact search: cosine distance against every vector of the provider, computed inside SQLite. */
+export function searchVectors(
+  sql: Sql,
+  query: { kind: VectorKind; provider: string; vector: Float32Array; limit: number },
+): VectorHit[] {
+  const rows = sql(
+    `SELECT item_id AS id, vector_distance_cos(vector, ?) AS distance FROM vectors
+     WHERE kind = ? AND provider = ? AND dims = ? ORDER BY distance LIMIT ?`,
+  ).all(toBlob(query.vector), query.kind, query.provider, query.vector.length, query.limit) as Array<{
+    id: string;
+    distance: number;
+  }>;
+  return rows.map((r) => ({ id: r.id, score: 1 - r.distance }));
+}
+
+export function getVectors(
+  sql: Sql,
+  query: { kind: VectorKind; provider: string; ids: readonly string[] },
+): Map<string, Float32Array> {
+  if (query.ids.length === 0) return new Map();
+  const rows = sql(
+    `SELECT item_id AS id, vector FROM vectors
+     WHERE kind = ? AND provider = ? AND item_id IN (SELECT value FROM json_each(?))`,
+  ).all(query.kind, query.provider, JSON.stringify(query.ids)) as Array<{ id: string; vector: Uint8Array }>;
+  return new Map(rows.map((r) => [r.id, fromBlob(r.vector)]));
+}
+
+const STALE_SQL: Record<VectorKind, string> = {
+  episode: `SELECT e.id AS id FROM episodes e
+    WHERE e.ended_at IS NOT NULL AND NOT EXISTS (
+      SELECT 1 FROM vectors v WHERE v.kind = 'episode' AND v.item_id = e.id AND v.provider = ?)
+    ORDER BY e.rid LIMIT ?`,
+  pattern: `SELECT p.id AS id FROM patterns p
+    WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.kind = 'pattern' AND v.item_id = p.id AND v.provider = ?)
+    ORDER BY p.rowid LIMIT ?`,
+};
+
+export function staleVectorIds(
+  sql: Sql,
+  query: { kind: VectorKind; provider: string; limit: number },
+): string[] {
+  const rows = sql(STALE_SQL[query.kind]).all(query.provider, query.limit) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
+
+export function countVectors(
+  sql: Sql,
+  provider: string,
+): { episodes: number; patterns: number; staleEpisodes: number; stalePatterns: number } {
+  const count = (kind: VectorKind) =>
+    (
+      sql('SELECT count(*) AS n FROM vectors WHERE kind = ? AND provider = ?').get(kind, provider) as {
+        n: number;
+      }
+    ).n;
+  const episodes = count('episode');
+  const patterns = count('pattern');
+  const completed = (
+    sql('SELECT count(*) AS n FROM episodes WHERE ended_at IS NOT NULL').get() as { n: number }
+  ).n;
+  const allPatterns = (sql('SELECT count(*) AS n FROM patterns').get() as { n: number }).n;
+  return {
+    episodes,
+    patterns,
+    staleEpisodes: Math.max(0, completed - episodes),
+    stalePatterns: Math.max(0, allPatterns - patterns),
+  };
+}
+
+export function getCachedEmbeddings(
+  sql: Sql,
+  provider: string,
+  hashes: readonly string[],
+): Map<string, Float32Array> {
+  if (hashes.length === 0) return new Map();
+  const rows = sql(
+    `SELECT text_hash AS hash, vector FROM embedding_cache
+     WHERE provider = ? AND text_hash IN (SELECT value FROM json_each(?))`,
+  ).all(provider, JSON.stringify(hashes)) as Array<{ hash: string; vector: Uint8Array }>;
+  return new Map(rows.map((r) => [r.hash, fromBlob(r.vector)]));
+}
+
+export function putCachedEmbeddings(
+  sql: Sql,
+  provider: string,
+  entries: ReadonlyMap<string, Float32Array>,
+): void {
+  const put = sql('INSERT OR REPLACE INTO embedding_cache (provider, text_hash, vector) VALUES (?, ?, ?)');
+  for (const [hash, vector] of entries) put.run(provider, hash, toBlob(vector));
+}
