@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { type EmbeddingsConfig, embeddingsConfigFromEnv } from '../embeddings/index.js';
 import { defaultDbPath, SelfLearningMemory } from '../memory/index.js';
 import { createTerminal, type Terminal } from './format.js';
 
@@ -32,6 +33,7 @@ export function createCli(streams: CliStreams): Cli {
 export interface GlobalOptions {
   db?: string;
   json?: boolean;
+  embeddings?: EmbeddingsConfig['provider'];
 }
 
 export function globalOptions(command: Command): GlobalOptions {
@@ -43,6 +45,13 @@ export function dbOf(command: Command, env: NodeJS.ProcessEnv): string {
   return globalOptions(command).db ?? defaultDbPath(env);
 }
 
+/** The embeddings this run uses: `--embeddings` (or `$SLMEM_EMBEDDINGS`), the rest from `SLMEM_EMBEDDINGS_*`. */
+export function embeddingsOf(command: Command, env: NodeJS.ProcessEnv): EmbeddingsConfig {
+  const fromEnv = embeddingsConfigFromEnv(env);
+  const chosen = globalOptions(command).embeddings;
+  return chosen ? { ...fromEnv, provider: chosen } : fromEnv;
+}
+
 /** Opens the memory, runs `body`, and closes the memory whatever happens. */
 export async function withMemory<T>(
   command: Command,
@@ -50,7 +59,7 @@ export async function withMemory<T>(
   body: (memory: SelfLearningMemory) => Promise<T>,
   db: string = dbOf(command, cli.env),
 ): Promise<T> {
-  const memory = await SelfLearningMemory.open({ db });
+  const memory = await SelfLearningMemory.open({ db, embeddings: embeddingsOf(command, cli.env) });
   try {
     return await body(memory);
   } finally {

@@ -40,6 +40,12 @@ export function renderDemo(t: Terminal, report: FullDemoReport): void {
     .map(([type, n]) => `${type} ${n}`);
   fact('patterns', `${learning.patterns} ${style.dim(byType.length > 0 ? `· ${byType.join(' · ')}` : '')}`);
   fact('heuristics', String(learning.heuristics));
+  if (learning.embeddings) {
+    fact(
+      'vectors',
+      `${learning.embeddings} ${style.dim(`· embedded in ${formatDuration(learning.embedSeconds * 1_000)}`)}`,
+    );
+  }
 
   section(t, '2. A new task', `tau-bench retail test #${report.task.index}, held back from learning`);
   for (const line of wrap(report.task.instruction, t.width, '  ')) t.line(line);

@@ -88,6 +88,12 @@ async function runDemo(
   const seconds = (performance.now() - started) / 1_000;
   // A db that already holds the demo keeps its episodes: same ids, so they come back as conflicts.
   const alreadyThere = imported.failed.filter((f) => f.error.code === 'CONFLICT').length;
+  // Embedding runs in the background; wait for it so the question below uses vectors too.
+  const embedding = createProgress(cli.stderr, 'Embedding episodes and patterns');
+  const embedStarted = performance.now();
+  await memory.reindex(({ done, total }) => embedding.update(done, total));
+  embedding.finish();
+  const embedSeconds = (performance.now() - embedStarted) / 1_000;
 
   const stats = await memory.stats();
   const { patternsByType } = stats;
@@ -106,6 +112,8 @@ async function runDemo(
       patterns: stats.patterns,
       patternsByType,
       heuristics: stats.heuristics,
+      embeddings: stats.embeddings?.provider ?? null,
+      embedSeconds: Math.round(embedSeconds * 100) / 100,
     },
     task: { split: 'test', index: test.index, userId: test.task.userId, instruction: test.task.instruction },
     episodes,

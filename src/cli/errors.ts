@@ -11,6 +11,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   CONFLICT: 5,
   EPISODE_COMPLETED: 6,
   STORAGE_ERROR: 7,
+  EMBEDDING_ERROR: 9,
 };
 
 /** `slmem import` stored some lines but not all. */
@@ -25,7 +26,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   5  CONFLICT           an episode with that id exists
   6  EPISODE_COMPLETED  the episode is already completed
   7  STORAGE_ERROR      the database failed (locked, corrupt, disk full)
-  8  (import)           some lines failed, the others were imported`;
+  8  (import)           some lines failed, the others were imported
+  9  EMBEDDING_ERROR    the embedding model or API failed (see the message)`;
 
 /**
  * Reports an error on stderr, one line, and returns the exit code. stdout stays clean so a pipe never

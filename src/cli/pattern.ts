@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
 import { PATTERN_TYPES, type Pattern, type PatternType } from '../core/index.js';
 import { type Cli, output, withMemory } from './context.js';
-import { columns, formatPercent, formatTime, type Terminal, wrap } from './format.js';
+import { columns, formatPercent, formatScore, formatTime, type Terminal, wrap } from './format.js';
 import { choice, integer } from './parse.js';
 import { shortDescription } from './render.js';
+
+interface PatternSearchFlags {
+  text: string;
+  domain?: string;
+  type?: PatternType;
+  limit: number;
+}
 
 interface PatternListFlags {
   type?: PatternType;
@@ -23,6 +30,34 @@ export function registerPatternCommands(program: Command, cli: Cli): void {
     .action(async (flags: PatternListFlags, command: Command) => {
       const patterns = await withMemory(command, cli, (memory) => memory.listPatterns(flags));
       output(command, cli, patterns, (t) => renderPatternList(t, patterns));
+    });
+
+  pattern
+    .command('search')
+    .description('find patterns by meaning and words, best first, weighted by how well they worked')
+    .requiredOption('--text <text>', 'what you are looking for, e.g. a task or a problem')
+    .option('--domain <name>', 'prefer patterns of this domain')
+    .option('--type <type>', `only this type: ${PATTERN_TYPES.join(', ')}`, choice('--type', PATTERN_TYPES))
+    .option('--limit <n>', 'at most this many (1-100)', integer('--limit', 1, 100), 10)
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ slmem pattern search --text "tests fail after a dependency upgrade" --type error_recovery',
+    )
+    .action(async (flags: PatternSearchFlags, command: Command) => {
+      const found = await withMemory(command, cli, (memory) =>
+        memory.searchPatterns({
+          text: flags.text,
+          limit: flags.limit,
+          ...(flags.type ? { type: flags.type } : {}),
+          ...(flags.domain ? { context: { domain: flags.domain } } : {}),
+        }),
+      );
+      output(
+        command,
+        cli,
+        found.map(({ pattern, score, why }) => ({ ...pattern, score, why })),
+        (t) => renderPatternSearch(t, found),
+      );
     });
 
   pattern
@@ -48,6 +83,22 @@ function renderPatternList(t: Terminal, patterns: Pattern[]): void {
     shortDescription(p.description),
   ]);
   columns(t, ['ID', 'TYPE', 'SUCCESS', 'SEEN', 'DESCRIPTION'], rows);
+}
+
+function renderPatternSearch(
+  t: Terminal,
+  found: Array<{ pattern: Pattern; score: number; why: string }>,
+): void {
+  if (found.length === 0) {
+    t.line(t.style.dim('No matching patterns.'));
+    return;
+  }
+  found.forEach(({ pattern, score, why }, i) => {
+    t.line(
+      `${String(i + 1).padStart(3)}. ${formatScore(score)}  ${t.style.cyan(pattern.type)}  ${shortDescription(pattern.description)}`,
+    );
+    t.line(`        ${t.style.dim(`${why} · ${pattern.id}`)}`);
+  });
 }
 
 function renderPattern(t: Terminal, pattern: Pattern): void {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { EMBEDDING_PROVIDERS } from '../embeddings/index.js';
 import { type Cli, type CliStreams, createCli } from './context.js';
 import { registerDemoCommand } from './demo.js';
 import { registerEpisodeCommands } from './episode.js';
@@ -7,6 +8,7 @@ import { EXIT_CODES_HELP, reportError } from './errors.js';
 import { registerImportExportCommands } from './import-export.js';
 import { registerPatternCommands } from './pattern.js';
 import { registerPlaybookCommand } from './playbook.js';
+import { registerReindexCommand } from './reindex.js';
 import { registerRetrieveCommand } from './retrieve.js';
 import { registerStatsCommand } from './stats.js';
 
@@ -25,6 +27,15 @@ export function createProgram(cli: Cli): Command {
         '--db <path-or-url>',
         'the database file; default $XDG_DATA_HOME/slmem/memory.db (~/.local/share/slmem/memory.db)',
       ).env('SLMEM_DB'),
+    )
+    .addOption(
+      new Option(
+        '--embeddings <provider>',
+        'how texts become vectors: use (local Universal Sentence Encoder, default), hash, openai, transformers; ' +
+          'settings from SLMEM_EMBEDDINGS_MODEL, _URL, _KEY_ENV, _DIMENSIONS',
+      )
+        .choices([...EMBEDDING_PROVIDERS])
+        .env('SLMEM_EMBEDDINGS'),
     )
     .option('--json', 'print results as JSON on stdout (errors as JSON on stderr)')
     .showSuggestionAfterError(true)
@@ -57,6 +68,7 @@ ${EXIT_CODES_HELP}`,
   registerPlaybookCommand(program, cli);
   registerPatternCommands(program, cli);
   registerStatsCommand(program, cli);
+  registerReindexCommand(program, cli);
   registerImportExportCommands(program, cli);
   registerDemoCommand(program, cli);
   return program;

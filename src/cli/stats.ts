@@ -32,6 +32,18 @@ function renderStats(t: Terminal, stats: MemoryStats, where: string): void {
     `${stats.patterns}${types.length > 0 ? ` (${types.map(([k, n]) => `${k} ${n}`).join(' · ')})` : ''}`,
   );
   row('heuristics', String(stats.heuristics));
+  const e = stats.embeddings;
+  row(
+    'embeddings',
+    e === null
+      ? 'off (BM25 only)'
+      : `${e.provider} · ${e.episodes} episodes, ${e.patterns} patterns embedded` +
+          (e.staleEpisodes + e.stalePatterns > 0
+            ? ` · ${e.staleEpisodes + e.stalePatterns} not yet (run "slmem reindex")`
+            : ''),
+  );
+  const q = stats.queryCache;
+  row('query cache', `${q.hits} hits, ${q.misses} misses (this process)`);
   row('average reward', stats.averageReward === null ? '-' : formatScore(stats.averageReward));
   const outcomes = Object.entries(stats.byOutcome).filter(([, n]) => n > 0);
   if (outcomes.length > 0) row('by outcome', outcomes.map(([k, n]) => `${k} ${n}`).join(' · '));

@@ -12,10 +12,17 @@ export type { MemoryLimits } from './limits.js';
 export { DEFAULT_LIMITS, truncateText } from './limits.js';
 export { parseInput } from './parse.js';
 export * from './pattern.js';
-export type { EpisodeFilterInput, PatternFilterInput, PlaybookRequest, RetrieveInput } from './query.js';
+export type {
+  EpisodeFilterInput,
+  PatternFilterInput,
+  PatternSearchInput,
+  PlaybookRequest,
+  RetrieveInput,
+} from './query.js';
 export {
   EpisodeFilterSchema,
   PatternFilterSchema,
+  PatternSearchInputSchema,
   PlaybookInputSchema,
   QueryContextSchema,
   RetrieveInputSchema,

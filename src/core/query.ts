@@ -47,3 +47,11 @@ export const PatternFilterSchema = z.object({
   offset: z.number().int().min(0).default(0),
 });
 export type PatternFilterInput = z.input<typeof PatternFilterSchema>;
+
+export const PatternSearchInputSchema = z.object({
+  text: z.string().trim().min(1, 'text must not be empty').max(10_000),
+  context: QueryContextSchema.optional(),
+  type: PatternTypeSchema.optional(),
+  limit: z.number().int().min(1).max(100).default(10),
+});
+export type PatternSearchInput = z.input<typeof PatternSearchInputSchema>;

@@ -1,4 +1,4 @@
 export type { MemoryOptions } from './options.js';
 export { defaultDbPath } from './options.js';
-export type { CompletionReport, ImportOptions, ImportReport } from './self-learning-memory.js';
+export type { CompletionReport, ImportOptions, ImportReport, MemoryStats } from './self-learning-memory.js';
 export { SelfLearningMemory } from './self-learning-memory.js';

@@ -1,8 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, MemoryLimits, RandomSource } from '../core/index.js';
+import type { EmbeddingProvider, EmbeddingsConfig } from '../embeddings/index.js';
 import type { RewardWeights } from '../learning/index.js';
-import type { RetrievalWeights } from '../retrieval/index.js';
+import type { RetrievalSettings, RetrievalWeights } from '../retrieval/index.js';
 import type { StorageBackend } from '../storage/index.js';
 
 /** Everything `SelfLearningMemory.open` accepts; every field has a default. */
@@ -23,7 +24,18 @@ export interface MemoryOptions {
   random?: RandomSource;
   limits?: Partial<MemoryLimits>;
   rewardWeights?: Partial<RewardWeights>;
-  retrievalWeights?: Partial<RetrievalWeights>;
+  /**
+   * How episodes and patterns are embedded: a provider, a config (`{ provider: 'use' | 'hash' | 'openai' |
+   * 'transformers', ... }`), or `false` for BM25 only. Default: the local Universal Sentence Encoder, loaded on
+   * first use. Embedding runs in the background after a write; `flush()` waits for it.
+   */
+  embeddings?: EmbeddingProvider | EmbeddingsConfig | false;
+  /** Candidate sources, fusion, re-ranking weights and diversity; see `RetrievalSettings` for the defaults. */
+  retrieval?: Partial<Omit<RetrievalSettings, 'weights'>> & { weights?: Partial<RetrievalWeights> };
+  /** The retrieval result cache (LRU + TTL, invalidated by any write): default 500 entries, 60 s; `false` turns it off. */
+  queryCache?: { maxEntries?: number; ttlMs?: number } | false;
+  /** Where background problems are reported (default: one line on stderr). */
+  log?: (message: string) => void;
 }
 
 /** The default database file, following the XDG base directory convention. */

@@ -21,6 +21,7 @@ import {
   type Pattern,
   type PatternFilterInput,
   PatternFilterSchema,
+  PatternSearchInputSchema,
   PlaybookInputSchema,
   type PlaybookRequest,
   parseInput,
@@ -34,12 +35,21 @@ import {
   toMemoryError,
   uuidV7Generator,
 } from '../core/index.js';
+import { createEmbeddingProvider, type EmbeddingProvider, withQueryCache } from '../embeddings/index.js';
 import { buildPlaybook, DEFAULT_REWARD_WEIGHTS, type Playbook, planLearning } from '../learning/index.js';
 import {
-  DEFAULT_RETRIEVAL_WEIGHTS,
+  type FoundPattern,
+  type PatternQuery,
+  QueryCache,
+  type ReindexProgress,
+  type RetrievalEnvironment,
+  type RetrievalQuery,
   type RetrievalResult,
-  type RetrievalWeights,
+  type RetrievalSettings,
+  resolveRetrievalSettings,
   retrieve,
+  searchPatterns,
+  VectorIndexer,
 } from '../retrieval/index.js';
 import type { StorageBackend, StorageStats } from '../storage/index.js';
 import { openSqliteStorage } from '../storage/sqlite/index.js';
@@ -51,6 +61,22 @@ export interface CompletionReport {
   episode: CompletedEpisode;
   patterns: Pattern[];
   heuristics: Heuristic[];
+}
+
+/** What `stats()` reports: the store's counts, the embeddings' coverage and the caches' hit counts. */
+export interface MemoryStats extends StorageStats {
+  embeddings: {
+    provider: string;
+    dimensions: number;
+    episodes: number;
+    patterns: number;
+    staleEpisodes: number;
+    stalePatterns: number;
+    /** Items waiting in this process's background queue. */
+    pending: number;
+  } | null;
+  queryCache: { hits: number; misses: number; size: number };
+  queryEmbeddingCache: { hits: number; misses: number };
 }
 
 export interface ImportOptions {
@@ -83,7 +109,13 @@ export class SelfLearningMemory implements AsyncDisposable {
   readonly #newId: () => string;
   readonly #limits: MemoryLimits;
   readonly #learn: Learn;
-  readonly #retrievalWeights: RetrievalWeights;
+  readonly #settings: RetrievalSettings;
+  readonly #log: (message: string) => void;
+  /** The provider as configured, and the same behind an in-memory cache for query texts. */
+  readonly #provider: EmbeddingProvider | undefined;
+  readonly #queryEmbedder: (EmbeddingProvider & { stats(): { hits: number; misses: number } }) | undefined;
+  readonly #indexer: VectorIndexer | undefined;
+  readonly #cache: QueryCache<RetrievalResult> | undefined;
   #closed = false;
 
   private constructor(storage: StorageBackend, options: MemoryOptions) {
@@ -93,7 +125,27 @@ export class SelfLearningMemory implements AsyncDisposable {
     this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
     const rewardWeights = { ...DEFAULT_REWARD_WEIGHTS, ...options.rewardWeights };
     this.#learn = (episode) => planLearning(episode, { rewardWeights });
-    this.#retrievalWeights = { ...DEFAULT_RETRIEVAL_WEIGHTS, ...options.retrievalWeights };
+    this.#settings = resolveRetrievalSettings(options.retrieval);
+    this.#log = options.log ?? ((message) => process.stderr.write(`slmem: ${message}\n`));
+    const embeddings = options.embeddings ?? { provider: 'use' };
+    this.#provider =
+      embeddings === false
+        ? undefined
+        : 'embed' in embeddings
+          ? embeddings
+          : createEmbeddingProvider(embeddings);
+    this.#queryEmbedder = this.#provider ? withQueryCache(this.#provider) : undefined;
+    this.#indexer = this.#provider
+      ? new VectorIndexer({ storage, provider: this.#provider, log: this.#log })
+      : undefined;
+    this.#cache =
+      options.queryCache === false
+        ? undefined
+        : new QueryCache({
+            maxEntries: options.queryCache?.maxEntries ?? 500,
+            ttlMs: options.queryCache?.ttlMs ?? 60_000,
+            clock: this.#clock,
+          });
   }
 
   /** Opens (and creates or migrates) the store; see `MemoryOptions` for the defaults. */
@@ -140,7 +192,10 @@ export class SelfLearningMemory implements AsyncDisposable {
     this.#assertOpen();
     const parsed = parseInput(OutcomeSchema, outcome, 'complete episode');
     const endedAt = new Date(this.#clock.now()).toISOString();
-    return this.#storage.completeEpisode(episodeId, parsed, endedAt, this.#learn);
+    const report = await this.#storage.completeEpisode(episodeId, parsed, endedAt, this.#learn);
+    this.#indexer?.enqueue('episode', [episodeId]);
+    this.#indexer?.enqueueStalePatterns();
+    return report;
   }
 
   async getEpisode(id: string): Promise<Episode> {
@@ -165,21 +220,31 @@ export class SelfLearningMemory implements AsyncDisposable {
     if (!(await this.#storage.deleteEpisode(id))) throw notFound('episode', id);
   }
 
-  /** The past episodes most relevant to a task, each with its score and why, and the patterns and heuristics they taught. */
+  /**
+   * The past episodes most relevant to a task, each with its score and why, and the patterns and heuristics
+   * they taught. BM25 and vector candidates are fused, re-ranked and diversified (see `RetrievalSettings`);
+   * episodes not embedded yet are still found by their words.
+   */
   async retrieve(input: RetrieveInput): Promise<RetrievalResult> {
     this.#assertOpen();
     const query = parseInput(RetrieveInputSchema, input, 'retrieve');
-    return retrieve(this.#storage, query, { weights: this.#retrievalWeights, now: this.#clock.now() });
+    return this.#retrieveCached(query, false);
+  }
+
+  /** Patterns by meaning and words, weighted by how well they worked. */
+  async searchPatterns(input: PatternQuery): Promise<FoundPattern[]> {
+    this.#assertOpen();
+    const query = parseInput(PatternSearchInputSchema, input, 'search patterns');
+    return searchPatterns(this.#environment(), query);
   }
 
   /** Ordered steps, pitfalls and a confidence for a task, built from the best matching experience. */
   async playbook(input: PlaybookRequest): Promise<Playbook> {
     this.#assertOpen();
     const request = parseInput(PlaybookInputSchema, input, 'playbook');
-    const found = await retrieve(
-      this.#storage,
+    const found = await this.#retrieveCached(
       { task: request.task, context: request.context, limit: 10 },
-      { weights: this.#retrievalWeights, now: this.#clock.now(), steps: true },
+      true,
     );
     return buildPlaybook({
       task: request.task,
@@ -195,6 +260,25 @@ export class SelfLearningMemory implements AsyncDisposable {
       heuristics: found.heuristics.map((h) => h.heuristic),
       maxSteps: request.maxSteps,
     });
+  }
+
+  /** Waits until every episode and pattern written so far is embedded. */
+  async flush(): Promise<void> {
+    await this.#indexer?.flush();
+  }
+
+  /**
+   * Embeds every completed episode and pattern that has no vector of the current provider (after a change of
+   * provider, or when background embedding failed). Returns how many were embedded.
+   */
+  async reindex(
+    onProgress?: (progress: ReindexProgress) => void,
+  ): Promise<{ episodes: number; patterns: number }> {
+    this.#assertOpen();
+    if (!this.#indexer) return { episodes: 0, patterns: 0 };
+    const result = await this.#indexer.reindex(onProgress);
+    this.#cache?.clear();
+    return result;
   }
 
   async listPatterns(filter: PatternFilterInput = {}): Promise<Pattern[]> {
@@ -257,6 +341,8 @@ export class SelfLearningMemory implements AsyncDisposable {
       options.onProgress?.(Math.min(records.length, start + batchSize), records.length);
     }
     report.failed.sort((a, b) => a.index - b.index);
+    this.#indexer?.enqueue('episode', report.episodeIds);
+    this.#indexer?.enqueueStalePatterns();
     return report;
   }
 
@@ -280,15 +366,70 @@ export class SelfLearningMemory implements AsyncDisposable {
     }
   }
 
-  async stats(): Promise<StorageStats> {
+  async stats(): Promise<MemoryStats> {
     this.#assertOpen();
-    return this.#storage.stats();
+    const [stored, vectors] = await Promise.all([
+      this.#storage.stats(),
+      this.#provider ? this.#storage.countVectors(this.#provider.id) : undefined,
+    ]);
+    return {
+      ...stored,
+      embeddings:
+        this.#provider && vectors
+          ? {
+              provider: this.#provider.id,
+              dimensions: this.#provider.dimensions,
+              ...vectors,
+              pending: this.#indexer?.pending ?? 0,
+            }
+          : null,
+      queryCache: {
+        hits: this.#cache?.hits ?? 0,
+        misses: this.#cache?.misses ?? 0,
+        size: this.#cache?.size ?? 0,
+      },
+      queryEmbeddingCache: this.#queryEmbedder?.stats() ?? { hits: 0, misses: 0 },
+    };
   }
 
+  /** Waits for background embedding, then closes the store and the embedding provider. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#storage.close();
+    try {
+      await this.#indexer?.flush();
+    } finally {
+      await this.#storage.close();
+      await this.#provider?.close?.();
+    }
+  }
+
+  #environment(): RetrievalEnvironment {
+    return {
+      storage: this.#storage,
+      ...(this.#queryEmbedder ? { embedder: this.#queryEmbedder } : {}),
+      settings: this.#settings,
+      now: this.#clock.now(),
+      log: this.#log,
+    };
+  }
+
+  /** Retrieval behind the cache; the key holds the store's write generation, so any write invalidates it. */
+  async #retrieveCached(query: RetrievalQuery, steps: boolean): Promise<RetrievalResult> {
+    if (!this.#cache) return retrieve(this.#environment(), query, { steps });
+    const generation = await this.#storage.writeGeneration();
+    const key = JSON.stringify([
+      generation,
+      steps,
+      query.task.trim().toLowerCase().replace(/\s+/g, ' '),
+      query.context,
+      query.limit,
+    ]);
+    const cached = this.#cache.get(key);
+    if (cached) return cached;
+    const result = await retrieve(this.#environment(), query, { steps });
+    this.#cache.set(key, result);
+    return result;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,12 +1,13 @@
 import { contentTokens, type Episode, type Heuristic, type Pattern } from '../core/index.js';
 import type { StorageBackend } from '../storage/index.js';
+import { type RetrievalEnvironment, vectorHits } from './environment.js';
+import { fuse } from './fusion.js';
+import { diversify } from './mmr.js';
+import { rankHeuristics, rankPatterns } from './related.js';
 import {
   combineSignals,
   contextMatch,
-  normalizeByMax,
   type QueryContext,
-  type Ranked,
-  type RetrievalWeights,
   rankByScore,
   recencyScore,
   type Signals,
@@ -44,60 +45,65 @@ export interface RetrievalResult {
   heuristics: RetrievedHeuristic[];
 }
 
-export interface RetrieveOptions {
-  weights: RetrievalWeights;
-  now: number;
-  /** How many lexical candidates to re-rank (at least `limit`). */
-  candidatePool?: number;
-  /** Load steps of the returned episodes (the playbook needs them). */
-  steps?: boolean;
-}
-
-/** Finds past episodes for a task, then the patterns and heuristics they taught, ranked. */
+/** Finds past episodes for a task (BM25 + vectors, fused, re-ranked, diversified), then what they taught. */
 export async function retrieve(
-  storage: StorageBackend,
+  env: RetrievalEnvironment,
   query: RetrievalQuery,
-  options: RetrieveOptions,
+  options: { steps?: boolean } = {},
 ): Promise<RetrievalResult> {
+  const { storage, settings } = env;
   const limit = query.limit ?? 5;
   const context = query.context ?? {};
-  const pool = Math.max(limit, options.candidatePool ?? 50);
+  const pool = Math.max(limit, settings.candidatePool);
 
-  const hits = await storage.searchEpisodes({ text: query.task, limit: pool });
-  const normalized = normalizeByMax(hits.map((h) => h.score));
-  const lexical = new Map(hits.map((h, i) => [h.id, normalized[i] ?? 0]));
-
-  // Domain is a strong signal, not a filter: recent episodes of the same domain compete even without shared words.
-  const ids = new Set(hits.map((h) => h.id));
+  const [lexical, similar] = await Promise.all([
+    settings.mode === 'vector' ? [] : storage.searchEpisodes({ text: query.task, limit: pool }),
+    vectorHits(env, 'episode', query.task, pool),
+  ]);
+  const relevance = fuse(lexical, similar, settings);
+  // Domain is a strong signal, not a filter: recent episodes of the same domain compete even without a match.
+  const ids = new Set(relevance.keys());
   if (context.domain !== undefined) {
     for (const id of await storage.recentEpisodeIds({ domain: context.domain, limit: Math.ceil(pool / 5) }))
       ids.add(id);
   }
   const candidates = await storage.getEpisodes([...ids], { steps: options.steps ?? false });
+  const effectiveness = await patternEffectiveness(storage, candidates);
 
+  const scored = candidates.map((episode) => {
+    const signals: Signals = {
+      relevance: relevance.get(episode.id) ?? 0,
+      context: contextMatch(context, episode.context, episode.tags),
+      reward: episode.reward?.total ?? 0,
+      recency: recencyScore(
+        Date.parse(episode.endedAt ?? episode.startedAt),
+        env.now,
+        settings.weights.recencyHalfLifeDays,
+      ),
+      effectiveness: effectiveness.get(episode.id) ?? 0.5,
+    };
+    return {
+      item: { episode, signals },
+      score: settings.rerank ? combineSignals(signals, settings.weights) : signals.relevance,
+    };
+  });
+  const ranked = rankByScore(scored, (c) => c.episode.id);
+  const chosen = await diversifyTop(env, ranked, limit);
+
+  const lexicalIds = new Set(lexical.map((h) => h.id));
+  const similarity = new Map(similar.map((h) => [h.id, h.score]));
   const queryTerms = new Set(contentTokens(query.task));
-  const ranked = rankByScore(
-    candidates.map((episode) => {
-      const signals: Signals = {
-        lexical: lexical.get(episode.id) ?? 0,
-        context: contextMatch(context, episode.context, episode.tags),
-        reward: episode.reward?.total ?? 0,
-        recency: recencyScore(
-          Date.parse(episode.endedAt ?? episode.startedAt),
-          options.now,
-          options.weights.recencyHalfLifeDays,
-        ),
-      };
-      return { item: { episode, signals }, score: combineSignals(signals, options.weights) };
-    }),
-    (c) => c.episode.id,
-  ).slice(0, limit);
-
-  const episodes = ranked.map(({ item, score }) => ({
+  const episodes = chosen.map(({ item, score }) => ({
     episode: item.episode,
     score: round(score),
     signals: item.signals,
-    why: explain(item.episode, item.signals, queryTerms, context),
+    why: explain(
+      item.episode,
+      { lexical: lexicalIds.has(item.episode.id), similarity: similarity.get(item.episode.id) },
+      item.signals,
+      queryTerms,
+      context,
+    ),
   }));
   const [patterns, heuristics] = await Promise.all([
     rankPatterns(storage, episodes),
@@ -106,70 +112,72 @@ export async function retrieve(
   return { episodes, patterns, heuristics };
 }
 
+/** Mean effectiveness of each candidate's patterns (feedback from agents), 0.5 for none. */
+async function patternEffectiveness(
+  storage: StorageBackend,
+  episodes: readonly Episode[],
+): Promise<Map<string, number>> {
+  const patterns = new Map(
+    (await storage.getPatterns([...new Set(episodes.flatMap((e) => e.patternIds))])).map((p) => [
+      p.id,
+      p.effectiveness,
+    ]),
+  );
+  return new Map(
+    episodes.map((e) => {
+      const values = e.patternIds.flatMap((id) => patterns.get(id) ?? []);
+      return [e.id, values.length === 0 ? 0.5 : values.reduce((a, b) => a + b, 0) / values.length];
+    }),
+  );
+}
+
+type Scored = { item: { episode: Episode; signals: Signals }; score: number };
+
+/** MMR over the best few candidates, using their vectors; without vectors the ranking stands. */
+async function diversifyTop(env: RetrievalEnvironment, ranked: Scored[], limit: number): Promise<Scored[]> {
+  if (env.settings.mmrLambda >= 1 || !env.embedder || ranked.length <= limit) return ranked.slice(0, limit);
+  const top = ranked.slice(0, limit * 3);
+  const vectors = await env.storage.getVectors({
+    kind: 'episode',
+    provider: env.embedder.id,
+    ids: top.map((c) => c.item.episode.id),
+  });
+  return diversify(
+    top.map((c) => ({
+      item: c,
+      id: c.item.episode.id,
+      score: c.score,
+      vector: vectors.get(c.item.episode.id),
+    })),
+    { lambda: env.settings.mmrLambda, limit },
+  ).map((c) => c.item);
+}
+
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
 
-function explain(episode: Episode, signals: Signals, queryTerms: Set<string>, context: QueryContext): string {
+function explain(
+  episode: Episode,
+  matched: { lexical: boolean; similarity: number | undefined },
+  signals: Signals,
+  queryTerms: Set<string>,
+  context: QueryContext,
+): string {
   const parts: string[] = [];
-  if (signals.lexical > 0) {
+  if (matched.lexical) {
     const text = `${episode.task} ${episode.summary?.keyConcepts.join(' ') ?? ''}`;
     const shared = [...new Set(contentTokens(text))].filter((t) => queryTerms.has(t)).slice(0, 5);
     parts.push(shared.length > 0 ? `shares words: ${shared.join(', ')}` : 'matches the text');
+  }
+  if (matched.similarity !== undefined && matched.similarity > 0) {
+    parts.push(`similar meaning (${matched.similarity.toFixed(2)})`);
   }
   if (sharesDomain(context, episode)) parts.push(`same domain (${episode.context.domain})`);
   else if (signals.context > 0) parts.push('similar context');
   if (episode.outcome)
     parts.push(`${episode.outcome.status}, reward ${(episode.reward?.total ?? 0).toFixed(2)}`);
   if (signals.recency >= 0.9) parts.push('recent');
+  if (signals.effectiveness > 0.6) parts.push('its patterns helped before');
   return parts.join('; ');
-}
-
-/**
- * Patterns taught by the retrieved episodes: how relevant those episodes are (summed), times how well and how
- * often the pattern worked; scaled so the best is 1.
- */
-async function rankPatterns(
-  storage: StorageBackend,
-  episodes: RetrievedEpisode[],
-): Promise<RetrievedPattern[]> {
-  const support = supportById(episodes, (e) => e.patternIds);
-  const patterns = await storage.getPatterns([...support.keys()]);
-  const raw = patterns.map(
-    (p) => (support.get(p.id) ?? 0) * (0.5 + 0.5 * p.successRate) * Math.log2(1 + p.occurrences),
-  );
-  return topNormalized(patterns, raw, (p) => p.id).map(({ item, score }) => ({ pattern: item, score }));
-}
-
-/** Rules taught by the retrieved episodes, by their support times their confidence; scaled so the best is 1. */
-async function rankHeuristics(
-  storage: StorageBackend,
-  episodes: RetrievedEpisode[],
-): Promise<RetrievedHeuristic[]> {
-  const support = supportById(episodes, (e) => e.heuristicIds);
-  const heuristics = await storage.getHeuristics([...support.keys()]);
-  const raw = heuristics.map((h) => (support.get(h.id) ?? 0) * h.confidence);
-  return topNormalized(heuristics, raw, (h) => h.id).map(({ item, score }) => ({ heuristic: item, score }));
-}
-
-/** The best `limit` items, their scores divided by the best so every score a caller sees is in [0, 1]. */
-function topNormalized<T>(
-  items: readonly T[],
-  raw: readonly number[],
-  id: (item: T) => string,
-  limit = 10,
-): Ranked<T>[] {
-  const scores = normalizeByMax(raw);
-  return rankByScore(
-    items.map((item, i) => ({ item, score: round(scores[i] ?? 0) })),
-    id,
-  ).slice(0, limit);
-}
-
-function supportById(episodes: RetrievedEpisode[], ids: (e: Episode) => string[]): Map<string, number> {
-  const support = new Map<string, number>();
-  for (const { episode, score } of episodes) {
-    for (const id of ids(episode)) support.set(id, (support.get(id) ?? 0) + score);
-  }
-  return support;
 }

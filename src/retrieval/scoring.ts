@@ -2,22 +2,25 @@ import type { Episode, TaskContext } from '../core/index.js';
 
 /** Weights of the signals that rank a candidate episode; they need not sum to 1 (scores are divided by the sum). */
 export interface RetrievalWeights {
-  /** Full-text relevance (BM25 over task, summary, tools and reflection), normalised by the best hit. */
-  lexical: number;
+  /** How well the text matches: the fused BM25 and vector ranks, scaled so the best candidate is 1. */
+  relevance: number;
   /** How well the episode's context matches the query's (domain, language, framework, tags). */
   context: number;
   /** The episode's reward. */
   reward: number;
   /** Exponential decay of age, see `recencyHalfLifeDays`. */
   recency: number;
+  /** Mean effectiveness of the episode's patterns, from agents' feedback (0.5 when there is none). */
+  effectiveness: number;
   recencyHalfLifeDays: number;
 }
 
 export const DEFAULT_RETRIEVAL_WEIGHTS: RetrievalWeights = {
-  lexical: 0.55,
-  context: 0.25,
-  reward: 0.12,
-  recency: 0.08,
+  relevance: 0.6,
+  context: 0.2,
+  reward: 0.1,
+  recency: 0.05,
+  effectiveness: 0.05,
   recencyHalfLifeDays: 30,
 };
 
@@ -32,10 +35,11 @@ export interface QueryContext {
 }
 
 export interface Signals {
-  lexical: number;
+  relevance: number;
   context: number;
   reward: number;
   recency: number;
+  effectiveness: number;
 }
 
 /** Divides each value by the largest; all zeros (or an empty list) stay zeros. */
@@ -88,13 +92,14 @@ export function recencyScore(endedAtMs: number, nowMs: number, halfLifeDays: num
 
 /** Weighted mean of the signals, in [0, 1] when every signal is. */
 export function combineSignals(signals: Signals, weights: RetrievalWeights): number {
-  const sum = weights.lexical + weights.context + weights.reward + weights.recency;
+  const sum = weights.relevance + weights.context + weights.reward + weights.recency + weights.effectiveness;
   if (sum <= 0) return 0;
   const score =
-    signals.lexical * weights.lexical +
+    signals.relevance * weights.relevance +
     signals.context * weights.context +
     signals.reward * weights.reward +
-    signals.recency * weights.recency;
+    signals.recency * weights.recency +
+    signals.effectiveness * weights.effectiveness;
   return Math.min(1, Math.max(0, score / sum));
 }
 

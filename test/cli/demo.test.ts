@@ -9,7 +9,13 @@ afterAll(() => removeTempDirs());
 interface DemoJson {
   db: string;
   temporary: boolean;
-  learning: { imported: number; episodes: number; patterns: number; heuristics: number };
+  learning: {
+    imported: number;
+    episodes: number;
+    patterns: number;
+    heuristics: number;
+    embeddings: string | null;
+  };
   task: { split: string; index: number; instruction: string };
   episodes: Array<{ id: string; score: number; why: string }>;
   playbook: { steps: Array<{ tool: string }>; confidence: number };
@@ -19,9 +25,12 @@ interface DemoJson {
 describe('slmem demo', () => {
   it('learns from the 500 train tasks and advises on a held-back test task', async () => {
     const { db } = tempDb();
+    // The hashing embedder keeps this fast; test/memory/hybrid.test.ts runs the real model end to end.
     const demo = await slmemJson<DemoJson>(['--db', db, 'demo']);
     expect(demo).toMatchObject({ db, temporary: false, learning: { imported: 500, episodes: 500 } });
     expect(demo.learning.patterns).toBeGreaterThan(0);
+    expect(demo.learning.embeddings).toBe('hash-v1-384');
+    expect(demo.episodes[0]?.why).toMatch(/similar meaning/);
     expect(demo.task).toMatchObject({ split: 'test', index: 70 });
     expect(demo.episodes).toHaveLength(5);
     expect(demo.playbook.steps.length).toBeGreaterThanOrEqual(1);

@@ -20,7 +20,8 @@ export function slmem(
   if (!existsSync(MAIN))
     throw new Error(`${MAIN} is missing: run "npm run build" (the vitest global setup does)`);
   return new Promise((done, fail) => {
-    const env = { ...process.env, NO_COLOR: '1', SLMEM_DB: '', ...options.env };
+    // The hashing embedder keeps these tests fast; the demo test and test/embeddings use the real model.
+    const env = { ...process.env, NO_COLOR: '1', SLMEM_DB: '', SLMEM_EMBEDDINGS: 'hash', ...options.env };
     const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

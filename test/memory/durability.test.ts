@@ -15,7 +15,7 @@ describe('durability', () => {
     // The child logs 40 steps, prints the id, then dies with SIGKILL: no close, no checkpoint, no exit handlers.
     const script = `
       const { SelfLearningMemory } = await import(${JSON.stringify(dist)});
-      const memory = await SelfLearningMemory.open({ db: ${JSON.stringify(db)} });
+      const memory = await SelfLearningMemory.open({ db: ${JSON.stringify(db)}, embeddings: false });
       const e = await memory.startEpisode({ task: 'crash test' });
       for (let i = 0; i < 40; i++) await memory.logStep(e.id, { tool: 'step' + i, action: 'work' });
       process.stdout.write(e.id + '\\n', () => process.kill(process.pid, 'SIGKILL'));
@@ -23,7 +23,7 @@ describe('durability', () => {
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(child.signal).toBe('SIGKILL');
     const id = child.stdout.trim();
-    const memory = await SelfLearningMemory.open({ db });
+    const memory = await SelfLearningMemory.open({ db, embeddings: false });
     try {
       const episode = await memory.getEpisode(id);
       expect(episode.steps).toHaveLength(40);

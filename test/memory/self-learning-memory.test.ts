@@ -10,7 +10,12 @@ let n = 0;
 const T0 = Date.parse('2026-11-01T09:00:00.000Z');
 
 async function openMemory(path = join(dir, `m-${n++}.db`)): Promise<SelfLearningMemory> {
-  return SelfLearningMemory.open({ db: path, clock: fixedClock(T0, 1_000), random: seededRandom(7) });
+  return SelfLearningMemory.open({
+    db: path,
+    clock: fixedClock(T0, 1_000),
+    random: seededRandom(7),
+    embeddings: { provider: 'hash' },
+  });
 }
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<MemoryError> {

@@ -81,7 +81,8 @@ describe('combineSignals', () => {
     fc.assert(
       fc.property(
         fc.record({
-          lexical: fc.double({ min: 0, max: 1, noNaN: true }),
+          relevance: fc.double({ min: 0, max: 1, noNaN: true }),
+          effectiveness: fc.double({ min: 0, max: 1, noNaN: true }),
           context: fc.double({ min: 0, max: 1, noNaN: true }),
           reward: fc.double({ min: 0, max: 1, noNaN: true }),
           recency: fc.double({ min: 0, max: 1, noNaN: true }),
@@ -93,13 +94,22 @@ describe('combineSignals', () => {
         },
       ),
     );
-    const zero = { lexical: 0, context: 0, reward: 0, recency: 0, recencyHalfLifeDays: 30 };
-    expect(combineSignals({ lexical: 1, context: 1, reward: 1, recency: 1 }, zero)).toBe(0);
+    const zero = {
+      relevance: 0,
+      context: 0,
+      reward: 0,
+      recency: 0,
+      effectiveness: 0,
+      recencyHalfLifeDays: 30,
+    };
+    expect(combineSignals({ relevance: 1, context: 1, reward: 1, recency: 1, effectiveness: 1 }, zero)).toBe(
+      0,
+    );
   });
 
   it('rises with each signal', () => {
-    const base = { lexical: 0.5, context: 0.5, reward: 0.5, recency: 0.5 };
-    for (const key of ['lexical', 'context', 'reward', 'recency'] as const) {
+    const base = { relevance: 0.5, context: 0.5, reward: 0.5, recency: 0.5, effectiveness: 0.5 };
+    for (const key of ['relevance', 'context', 'reward', 'recency', 'effectiveness'] as const) {
       expect(combineSignals({ ...base, [key]: 0.9 }, DEFAULT_RETRIEVAL_WEIGHTS)).toBeGreaterThan(
         combineSignals(base, DEFAULT_RETRIEVAL_WEIGHTS),
       );
