@@ -285,6 +285,61 @@ export function runStorageContract(
       expect(stats.averageReward).toBeGreaterThan(0);
     });
 
+    it('searches vectors of one provider by cosine similarity and reports what is stale', async () => {
+      const [a, b, c] = [finished({}, ['a']), finished({}, ['b']), finished({}, ['c'])];
+      await storage.importEpisodes([a, b, c], learn);
+      const v = (...xs: number[]) => Float32Array.from(xs);
+      const generation = await storage.writeGeneration();
+      await storage.putVectors([
+        { kind: 'episode', id: a.id, provider: 'p1', textHash: 'ha', vector: v(1, 0, 0) },
+        { kind: 'episode', id: b.id, provider: 'p1', textHash: 'hb', vector: v(0.8, 0.6, 0) },
+        { kind: 'episode', id: c.id, provider: 'p2', textHash: 'hc', vector: v(1, 0, 0) },
+      ]);
+      expect(await storage.writeGeneration()).toBeGreaterThan(generation);
+      const hits = await storage.searchVectors({
+        kind: 'episode',
+        provider: 'p1',
+        vector: v(1, 0, 0),
+        limit: 5,
+      });
+      expect(hits.map((h) => h.id)).toEqual([a.id, b.id]);
+      expect(hits[0]?.score).toBeCloseTo(1);
+      expect(hits[1]?.score).toBeCloseTo(0.8);
+      const got = await storage.getVectors({ kind: 'episode', provider: 'p1', ids: [b.id, c.id] });
+      expect([...got.keys()]).toEqual([b.id]);
+      expect([...(got.get(b.id) ?? [])].map((x) => Math.round(x * 10) / 10)).toEqual([0.8, 0.6, 0]);
+      expect(await storage.staleVectorIds({ kind: 'episode', provider: 'p1', limit: 10 })).toEqual([c.id]);
+      expect((await storage.countVectors('p1')).staleEpisodes).toBe(1);
+      expect(await storage.deleteEpisode(a.id)).toBe(true);
+      expect(
+        (await storage.searchVectors({ kind: 'episode', provider: 'p1', vector: v(1, 0, 0), limit: 5 })).map(
+          (h) => h.id,
+        ),
+      ).toEqual([b.id]);
+    });
+
+    it('caches embeddings by provider and text hash', async () => {
+      await storage.putCachedEmbeddings('p1', new Map([['h1', Float32Array.from([0.5, 0.5])]]));
+      const got = await storage.getCachedEmbeddings('p1', ['h1', 'h2']);
+      expect([...got.keys()]).toEqual(['h1']);
+      expect([...(got.get('h1') ?? [])]).toEqual([0.5, 0.5]);
+      expect((await storage.getCachedEmbeddings('p2', ['h1'])).size).toBe(0);
+    });
+
+    it('finds patterns by the words of their description', async () => {
+      await storage.importEpisodes(
+        [finished({}, ['checkout', 'deploy']), finished({}, ['lint', 'format'])],
+        learn,
+      );
+      const hits = await storage.searchPatterns({ text: 'deploy', limit: 10 });
+      const found = await storage.getPatterns(hits.map((h) => h.id));
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.every((p) => p.description.includes('deploy') || p.key.includes('deploy'))).toBe(true);
+      expect(await storage.staleVectorIds({ kind: 'pattern', provider: 'p1', limit: 100 })).toHaveLength(
+        (await storage.stats()).patterns,
+      );
+    });
+
     if (reopen) {
       it('lets another connection continue an episode this one started', async () => {
         const e = episode();

@@ -255,7 +255,13 @@ export class SqliteStorage implements StorageBackend {
   }
 
   async putVectors(items: readonly StoredVector[]): Promise<void> {
-    this.#guard(() => this.#transaction(() => vectors.putVectors((q) => this.#sql(q), items)));
+    this.#guard(() =>
+      this.#transaction(() => {
+        vectors.putVectors((q) => this.#sql(q), items);
+        // New vectors change what retrieval returns, so cached results must go.
+        this.#bumpGeneration();
+      }),
+    );
   }
 
   async searchVectors(query: {

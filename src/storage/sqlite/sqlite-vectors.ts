@@ -8,10 +8,12 @@ export function toBlob(vector: Float32Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
 }
 
-export function fromBlob(blob: Uint8Array): Float32Array {
-  // Copy: the driver's buffer may be reused, and Float32Array needs 4-byte alignment.
-  const copy = new Uint8Array(blob.byteLength);
-  copy.set(blob);
+/** A BLOB read back (the driver gives an ArrayBuffer or a Buffer) as a Float32Array of its own. */
+export function fromBlob(blob: ArrayBuffer | Uint8Array): Float32Array {
+  // Copy: the driver's memory may be reused, and a Float32Array needs 4-byte alignment.
+  const bytes = blob instanceof Uint8Array ? blob : new Uint8Array(blob);
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
   return new Float32Array(copy.buffer);
 }
 
@@ -47,7 +49,7 @@ export function getVectors(
   const rows = sql(
     `SELECT item_id AS id, vector FROM vectors
      WHERE kind = ? AND provider = ? AND item_id IN (SELECT value FROM json_each(?))`,
-  ).all(query.kind, query.provider, JSON.stringify(query.ids)) as Array<{ id: string; vector: Uint8Array }>;
+  ).all(query.kind, query.provider, JSON.stringify(query.ids)) as Array<{ id: string; vector: ArrayBuffer | Uint8Array }>;
   return new Map(rows.map((r) => [r.id, fromBlob(r.vector)]));
 }
 
@@ -102,7 +104,7 @@ export function getCachedEmbeddings(
   const rows = sql(
     `SELECT text_hash AS hash, vector FROM embedding_cache
      WHERE provider = ? AND text_hash IN (SELECT value FROM json_each(?))`,
-  ).all(provider, JSON.stringify(hashes)) as Array<{ hash: string; vector: Uint8Array }>;
+  ).all(provider, JSON.stringify(hashes)) as Array<{ hash: string; vector: ArrayBuffer | Uint8Array }>;
   return new Map(rows.map((r) => [r.hash, fromBlob(r.vector)]));
 }
 
