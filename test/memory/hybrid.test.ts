@@ -14,7 +14,9 @@ const dbPath = () => join(dir, `h-${n++}.db`);
  * A real hashing embedder that records every text it is asked to embed; `hold(text)` makes calls that include
  * that text wait until released (queries, which are other texts, go through).
  */
-function recording(dimensions = 256): EmbeddingProvider & { texts: string[]; hold(text: string): () => void } {
+function recording(
+  dimensions = 256,
+): EmbeddingProvider & { texts: string[]; hold(text: string): () => void } {
   const inner = createHashEmbedder({ dimensions });
   const held = new Map<string, Promise<void>>();
   const texts: string[] = [];

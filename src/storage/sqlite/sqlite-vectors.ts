@@ -49,7 +49,10 @@ export function getVectors(
   const rows = sql(
     `SELECT item_id AS id, vector FROM vectors
      WHERE kind = ? AND provider = ? AND item_id IN (SELECT value FROM json_each(?))`,
-  ).all(query.kind, query.provider, JSON.stringify(query.ids)) as Array<{ id: string; vector: ArrayBuffer | Uint8Array }>;
+  ).all(query.kind, query.provider, JSON.stringify(query.ids)) as Array<{
+    id: string;
+    vector: ArrayBuffer | Uint8Array;
+  }>;
   return new Map(rows.map((r) => [r.id, fromBlob(r.vector)]));
 }
 
