@@ -9,6 +9,7 @@ import { type Cli, dbOf, output, withMemory } from './context.js';
 import { renderDemo } from './demo-render.js';
 import { integer } from './parse.js';
 import { createProgress } from './progress.js';
+import { embedStale } from './reindex.js';
 import type { Playbook } from './render.js';
 import { retrievalJson } from './retrieve.js';
 
@@ -83,17 +84,17 @@ async function runDemo(
   const records = tasks.filter((t) => t.split === 'train').map((task, i) => tauTaskToRecord(task, i));
   const progress = createProgress(cli.stderr, 'Learning from tau-bench retail');
   const started = performance.now();
-  const imported = await memory.importEpisodes(records, { batchSize: 50, onProgress: progress.update });
+  const imported = await memory.importEpisodes(records, {
+    batchSize: 50,
+    onProgress: progress.update,
+    embed: false,
+  });
   progress.finish();
   const seconds = (performance.now() - started) / 1_000;
   // A db that already holds the demo keeps its episodes: same ids, so they come back as conflicts.
   const alreadyThere = imported.failed.filter((f) => f.error.code === 'CONFLICT').length;
-  // Embedding runs in the background; wait for it so the question below uses vectors too.
-  const embedding = createProgress(cli.stderr, 'Embedding episodes and patterns');
-  const embedStarted = performance.now();
-  await memory.reindex(({ done, total }) => embedding.update(done, total));
-  embedding.finish();
-  const embedSeconds = (performance.now() - embedStarted) / 1_000;
+  // Embed now (not in the background) so the question below uses vectors too.
+  const embedded = await embedStale(memory, cli);
 
   const stats = await memory.stats();
   const { patternsByType } = stats;
@@ -112,8 +113,8 @@ async function runDemo(
       patterns: stats.patterns,
       patternsByType,
       heuristics: stats.heuristics,
-      embeddings: stats.embeddings?.provider ?? null,
-      embedSeconds: Math.round(embedSeconds * 100) / 100,
+      embeddings: embedded.provider,
+      embedSeconds: embedded.seconds,
     },
     task: { split: 'test', index: test.index, userId: test.task.userId, instruction: test.task.instruction },
     episodes,

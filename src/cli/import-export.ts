@@ -7,6 +7,7 @@ import { EXIT_PARTIAL_IMPORT } from './errors.js';
 import { formatDuration, plural, type Terminal } from './format.js';
 import { integer } from './parse.js';
 import { createProgress } from './progress.js';
+import { embedStale } from './reindex.js';
 
 export interface LineFailure {
   line: number;
@@ -39,6 +40,10 @@ export function registerImportExportCommands(program: Command, cli: Cli): void {
     )
     .argument('<file>', 'a .jsonl file, or - for stdin')
     .option('--batch-size <n>', 'episodes per transaction (1-10000)', integer('--batch-size', 1, 10_000), 100)
+    .option(
+      '--no-embed',
+      'do not embed the episodes now (retrieval finds them by their words until "slmem reindex")',
+    )
     .addHelpText(
       'after',
       `
@@ -52,16 +57,22 @@ Exit code: 0 when every line was imported, 8 when some lines failed (the rest we
 Example:
   $ slmem export old.jsonl && slmem --db new.db import old.jsonl`,
     )
-    .action(async (file: string, flags: { batchSize: number }, command: Command) => {
+    .action(async (file: string, flags: { batchSize: number; embed: boolean }, command: Command) => {
       const text = await readInput(file, cli);
       const parsed = parseJsonl(text);
-      const progress = createProgress(cli.stderr, 'Importing');
-      const started = performance.now();
-      const report = await withMemory(command, cli, (memory) =>
-        memory.importEpisodes(parsed.records, { batchSize: flags.batchSize, onProgress: progress.update }),
-      );
-      progress.finish();
-      const seconds = (performance.now() - started) / 1_000;
+      let seconds = 0;
+      const { report, embedded } = await withMemory(command, cli, async (memory) => {
+        const progress = createProgress(cli.stderr, 'Importing');
+        const started = performance.now();
+        const report = await memory.importEpisodes(parsed.records, {
+          batchSize: flags.batchSize,
+          onProgress: progress.update,
+          embed: false,
+        });
+        progress.finish();
+        seconds = (performance.now() - started) / 1_000;
+        return { report, embedded: flags.embed ? await embedStale(memory, cli) : null };
+      });
       const failed = [
         ...parsed.failed,
         ...report.failed.map(({ index, error }) => ({
@@ -70,9 +81,17 @@ Example:
         })),
       ].sort((a, b) => a.line - b.line);
       if (failed.length > 0) cli.exitCode = EXIT_PARTIAL_IMPORT;
-      output(command, cli, { imported: report.imported, failed }, (t) =>
-        renderImport(t, report.imported, failed, seconds),
-      );
+      output(command, cli, { imported: report.imported, failed, seconds: round3(seconds), embedded }, (t) => {
+        renderImport(t, report.imported, failed, seconds);
+        if (embedded?.provider) {
+          const what = `${plural(embedded.episodes, 'episode')} and ${plural(embedded.patterns, 'pattern')}`;
+          t.line(
+            t.style.dim(
+              `Embedded ${what} with ${embedded.provider} in ${formatDuration(embedded.seconds * 1_000)}`,
+            ),
+          );
+        }
+      });
     });
 
   program
@@ -99,6 +118,8 @@ Example:
       }
     });
 }
+
+const round3 = (x: number) => Math.round(x * 1_000) / 1_000;
 
 function renderImport(t: Terminal, imported: number, failed: LineFailure[], seconds: number): void {
   const rate = seconds > 0 ? Math.round(imported / seconds) : imported;

@@ -1,7 +1,30 @@
 import type { Command } from 'commander';
+import type { SelfLearningMemory } from '../memory/index.js';
 import { type Cli, output, withMemory } from './context.js';
-import { formatDuration } from './format.js';
+import { formatDuration, plural } from './format.js';
 import { createProgress } from './progress.js';
+
+export interface EmbedReport {
+  /** The provider's id; null when embeddings are off. */
+  provider: string | null;
+  episodes: number;
+  patterns: number;
+  seconds: number;
+}
+
+/** Embeds every episode and pattern without a current vector, with a progress bar per kind on a terminal. */
+export async function embedStale(memory: SelfLearningMemory, cli: Cli): Promise<EmbedReport> {
+  const started = performance.now();
+  const bars = {
+    episode: createProgress(cli.stderr, 'Embedding episodes'),
+    pattern: createProgress(cli.stderr, 'Embedding patterns'),
+  };
+  const counts = await memory.reindex(({ kind, done, total }) => bars[kind].update(done, total));
+  bars.episode.finish();
+  bars.pattern.finish();
+  const provider = (await memory.stats()).embeddings?.provider ?? null;
+  return { provider, ...counts, seconds: Math.round(performance.now() - started) / 1_000 };
+}
 
 export function registerReindexCommand(program: Command, cli: Cli): void {
   program
@@ -17,25 +40,12 @@ Example:
   $ slmem --embeddings hash reindex`,
     )
     .action(async (_flags: unknown, command: Command) => {
-      const started = performance.now();
-      const progress = {
-        episode: createProgress(cli.stderr, 'episodes'),
-        pattern: createProgress(cli.stderr, 'patterns'),
-      };
-      const result = await withMemory(command, cli, async (memory) => {
-        const counts = await memory.reindex(({ kind, done, total }) => {
-          progress[kind].update(done, total);
-          if (done === total) progress[kind].finish();
-        });
-        const stats = await memory.stats();
-        return { ...counts, provider: stats.embeddings?.provider ?? null };
-      });
-      const seconds = (performance.now() - started) / 1_000;
-      output(command, cli, { ...result, seconds: Math.round(seconds * 1000) / 1000 }, (t) =>
+      const report = await withMemory(command, cli, (memory) => embedStale(memory, cli));
+      output(command, cli, report, (t) =>
         t.line(
-          result.provider === null
+          report.provider === null
             ? 'Embeddings are off; nothing to do.'
-            : `Embedded ${result.episodes} episodes and ${result.patterns} patterns with ${result.provider} in ${formatDuration(seconds * 1000)}`,
+            : `Embedded ${plural(report.episodes, 'episode')} and ${plural(report.patterns, 'pattern')} with ${report.provider} in ${formatDuration(report.seconds * 1_000)}`,
         ),
       );
     });

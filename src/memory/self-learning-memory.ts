@@ -82,6 +82,8 @@ export interface MemoryStats extends StorageStats {
 export interface ImportOptions {
   /** Episodes per transaction. */
   batchSize?: number;
+  /** Queue the imported episodes for background embedding (default true); false leaves them for `reindex`. */
+  embed?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -341,8 +343,10 @@ export class SelfLearningMemory implements AsyncDisposable {
       options.onProgress?.(Math.min(records.length, start + batchSize), records.length);
     }
     report.failed.sort((a, b) => a.index - b.index);
-    this.#indexer?.enqueue('episode', report.episodeIds);
-    this.#indexer?.enqueueStalePatterns();
+    if (options.embed !== false) {
+      this.#indexer?.enqueue('episode', report.episodeIds);
+      this.#indexer?.enqueueStalePatterns();
+    }
     return report;
   }
 
