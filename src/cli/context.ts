@@ -34,6 +34,7 @@ export interface GlobalOptions {
   db?: string;
   json?: boolean;
   embeddings?: EmbeddingsConfig['provider'];
+  vectorIndex?: 'exact' | 'ann';
 }
 
 export function globalOptions(command: Command): GlobalOptions {
@@ -59,7 +60,12 @@ export async function withMemory<T>(
   body: (memory: SelfLearningMemory) => Promise<T>,
   db: string = dbOf(command, cli.env),
 ): Promise<T> {
-  const memory = await SelfLearningMemory.open({ db, embeddings: embeddingsOf(command, cli.env) });
+  const { vectorIndex } = globalOptions(command);
+  const memory = await SelfLearningMemory.open({
+    db,
+    embeddings: embeddingsOf(command, cli.env),
+    ...(vectorIndex ? { vectorIndex } : {}),
+  });
   try {
     return await body(memory);
   } finally {

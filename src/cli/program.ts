@@ -37,6 +37,11 @@ export function createProgram(cli: Cli): Command {
         .choices([...EMBEDDING_PROVIDERS])
         .env('SLMEM_EMBEDDINGS'),
     )
+    .addOption(
+      new Option('--vector-index <kind>', 'exact (default) or ann: a DiskANN index for large memories')
+        .choices(['exact', 'ann'])
+        .env('SLMEM_VECTOR_INDEX'),
+    )
     .option('--json', 'print results as JSON on stdout (errors as JSON on stderr)')
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })

@@ -20,6 +20,11 @@ export interface MemoryOptions {
    * `full`: it also survives a power cut, at the cost of one fsync per write.
    */
   durability?: 'normal' | 'full';
+  /**
+   * Vector search on the embedded store: `exact` (default) scans every vector, fine to tens of thousands;
+   * `ann` keeps a DiskANN index per provider and searches it, for larger memories (approximate).
+   */
+  vectorIndex?: 'exact' | 'ann';
   clock?: Clock;
   random?: RandomSource;
   limits?: Partial<MemoryLimits>;

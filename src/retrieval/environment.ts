@@ -31,3 +31,8 @@ export async function vectorHits(
   if (!vector) return [];
   return env.storage.searchVectors({ kind, provider: env.embedder.id, vector, limit });
 }
+
+/** How `why` names a vector match: "similar meaning" from a cosine of 0.3 up, "loosely related" below. */
+export function describeSimilarity(cosine: number): string {
+  return `${cosine >= 0.3 ? 'similar meaning' : 'loosely related'} (${cosine.toFixed(2)})`;
+}

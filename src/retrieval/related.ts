@@ -1,6 +1,6 @@
 import type { Pattern, PatternType } from '../core/index.js';
 import type { StorageBackend } from '../storage/index.js';
-import { type RetrievalEnvironment, vectorHits } from './environment.js';
+import { describeSimilarity, type RetrievalEnvironment, vectorHits } from './environment.js';
 import { fuse } from './fusion.js';
 import type { RetrievedEpisode, RetrievedHeuristic, RetrievedPattern } from './retrieve.js';
 import { normalizeByMax, type QueryContext, type Ranked, rankByScore } from './scoring.js';
@@ -71,7 +71,7 @@ export async function searchPatterns(
   return topNormalized(patterns, raw, (p) => p.id, query.limit ?? 10).map(({ item, score }) => {
     const parts = [
       ...(lexicalIds.has(item.id) ? ['shares words'] : []),
-      ...(similarity.has(item.id) ? [`similar meaning (${similarity.get(item.id)!.toFixed(2)})`] : []),
+      ...(similarity.has(item.id) ? [describeSimilarity(similarity.get(item.id)!)] : []),
       `${Math.round(item.successRate * 100)}% success over ${item.occurrences}`,
     ];
     return { pattern: item, score, why: parts.join('; ') };

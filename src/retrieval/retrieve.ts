@@ -1,6 +1,6 @@
 import { contentTokens, type Episode, type Heuristic, type Pattern } from '../core/index.js';
 import type { StorageBackend } from '../storage/index.js';
-import { type RetrievalEnvironment, vectorHits } from './environment.js';
+import { describeSimilarity, type RetrievalEnvironment, vectorHits } from './environment.js';
 import { fuse } from './fusion.js';
 import { diversify } from './mmr.js';
 import { rankHeuristics, rankPatterns } from './related.js';
@@ -171,7 +171,7 @@ function explain(
     parts.push(shared.length > 0 ? `shares words: ${shared.join(', ')}` : 'matches the text');
   }
   if (matched.similarity !== undefined && matched.similarity > 0) {
-    parts.push(`similar meaning (${matched.similarity.toFixed(2)})`);
+    parts.push(describeSimilarity(matched.similarity));
   }
   if (sharesDomain(context, episode)) parts.push(`same domain (${episode.context.domain})`);
   else if (signals.context > 0) parts.push('similar context');

@@ -23,7 +23,43 @@ runStorageContract(
   async (storage) => openSqliteStorage(paths.get(storage as SqliteStorage)!),
 );
 
+runStorageContract('sqlite file with the ANN index', async () =>
+  openSqliteStorage(join(dir, `contract-ann-${n++}.db`), { vectorIndex: 'ann' }),
+);
+
 describe('sqlite file specifics', () => {
+  it('builds the ANN index from stored vectors when turned on, and finds the same nearest items', async () => {
+    const path = join(dir, 'ann.db');
+    const exact = openSqliteStorage(path);
+    const episodes = Array.from({ length: 30 }, (_, i) => episode({ task: `task ${i}` }));
+    for (const e of episodes) await exact.createEpisode(e);
+    const unit = (i: number) => Float32Array.from({ length: 16 }, (_, j) => Math.cos(i * 0.37 + j * 1.3));
+    await exact.putVectors(
+      episodes.map((e, i) => ({
+        kind: 'episode' as const,
+        id: e.id,
+        provider: 'p',
+        textHash: `${i}`,
+        vector: unit(i),
+      })),
+    );
+    const query = { kind: 'episode' as const, provider: 'p', vector: unit(7), limit: 3 };
+    const expected = (await exact.searchVectors(query)).map((h) => h.id);
+    await exact.close();
+
+    const indexed = openSqliteStorage(path, { vectorIndex: 'ann' });
+    await indexed.putVectors([
+      { kind: 'episode', id: episodes[0]!.id, provider: 'p', textHash: '0', vector: unit(0) },
+    ]);
+    const db = openDatabase(path);
+    expect((db.prepare('SELECT count(*) AS n FROM ann_vectors_1').get() as { n: number }).n).toBe(30);
+    db.close();
+    expect((await indexed.searchVectors(query))[0]?.id).toBe(expected[0]);
+    expect(await indexed.deleteEpisode(episodes[7]!.id)).toBe(true);
+    expect((await indexed.searchVectors(query)).map((h) => h.id)).not.toContain(episodes[7]!.id);
+    await indexed.close();
+  });
+
   it('applies migrations once and records the schema version', async () => {
     const path = join(dir, 'migrate.db');
     (await openSqliteStorage(path)).close();

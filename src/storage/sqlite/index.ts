@@ -1,2 +1,3 @@
 export type { OpenDatabaseOptions, SqliteDatabase, SqliteStatement } from './driver.js';
+export type { SqliteStorageOptions } from './sqlite-storage.js';
 export { openSqliteStorage, SqliteStorage } from './sqlite-storage.js';

@@ -104,4 +104,13 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO patterns_fts (rowid, description, signature)
     SELECT rowid, json_extract(body, '$.description'), key FROM patterns;
   `,
+  `
+  CREATE TABLE ann_indexes (
+    provider   TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    dims       INTEGER NOT NULL,
+    table_name TEXT NOT NULL UNIQUE,
+    PRIMARY KEY (provider, kind)
+  );
+  `,
 ];

@@ -42,14 +42,23 @@ import {
   type StepRow,
   stepValues,
 } from './rows.js';
+import * as ann from './sqlite-ann.js';
 import * as vectors from './sqlite-vectors.js';
 
 const EPISODE_COLUMNS = `rid, id, task, task_type, domain, language, framework, complexity, context_tags, tags, metadata,
   started_at, ended_at, outcome, reward, reflection, summary, pattern_ids, heuristic_ids`;
 
+export interface SqliteStorageOptions extends OpenDatabaseOptions {
+  /**
+   * `exact` (default): vector search scans every vector, exact and fast enough to tens of thousands.
+   * `ann`: also keep a DiskANN index per provider (libSQL `libsql_vector_idx`) and search through it.
+   */
+  vectorIndex?: 'exact' | 'ann';
+}
+
 /** Opens the embedded store at `path` (a file, or `:memory:`), applying migrations. */
-export function openSqliteStorage(path: string, options: OpenDatabaseOptions = {}): SqliteStorage {
-  return new SqliteStorage(openDatabase(path, options));
+export function openSqliteStorage(path: string, options: SqliteStorageOptions = {}): SqliteStorage {
+  return new SqliteStorage(openDatabase(path, options), options);
 }
 
 /** The embedded backend: one SQLite (libSQL) file, WAL, every write in a transaction of its own. */
@@ -57,9 +66,11 @@ export class SqliteStorage implements StorageBackend {
   readonly kind = 'sqlite';
   readonly #db: SqliteDatabase;
   readonly #statements = new Map<string, SqliteStatement>();
+  readonly #ann: boolean;
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SqliteDatabase, options: { vectorIndex?: 'exact' | 'ann' } = {}) {
     this.#db = db;
+    this.#ann = options.vectorIndex === 'ann';
     this.#migrate();
   }
 
@@ -205,6 +216,7 @@ export class SqliteStorage implements StorageBackend {
         if (!row) return false;
         this.#sql('DELETE FROM episodes_fts WHERE rowid = ?').run(row.rid);
         this.#sql("DELETE FROM vectors WHERE kind = 'episode' AND item_id = ?").run(id);
+        ann.deleteAnnVectors((q) => this.#sql(q), 'episode', id);
         this.#sql('DELETE FROM episodes WHERE rid = ?').run(row.rid);
         this.#bumpGeneration();
         return true;
@@ -258,6 +270,15 @@ export class SqliteStorage implements StorageBackend {
     this.#guard(() =>
       this.#transaction(() => {
         vectors.putVectors((q) => this.#sql(q), items);
+        // ANN tables that exist are kept current even when the index is off, so turning it on again is safe.
+        const mirrored = this.#ann
+          ? items
+          : items.filter((v) => ann.findAnnTable((q) => this.#sql(q), v.provider, v.kind));
+        ann.putAnnVectors(
+          (q) => this.#sql(q),
+          (q) => this.#db.exec(q),
+          mirrored,
+        );
         // New vectors change what retrieval returns, so cached results must go.
         this.#bumpGeneration();
       }),
@@ -270,7 +291,10 @@ export class SqliteStorage implements StorageBackend {
     vector: Float32Array;
     limit: number;
   }): Promise<VectorHit[]> {
-    return this.#guard(() => vectors.searchVectors((q) => this.#sql(q), query));
+    return this.#guard(() => {
+      const sql = (q: string) => this.#sql(q);
+      return (this.#ann ? ann.searchAnn(sql, query) : undefined) ?? vectors.searchVectors(sql, query);
+    });
   }
 
   async getVectors(query: {
@@ -489,6 +513,7 @@ export class SqliteStorage implements StorageBackend {
     if (previousDescription !== undefined) {
       this.#sql('DELETE FROM patterns_fts WHERE rowid = ?').run(rowid);
       this.#sql("DELETE FROM vectors WHERE kind = 'pattern' AND item_id = ?").run(pattern.id);
+      ann.deleteAnnVectors((q) => this.#sql(q), 'pattern', pattern.id);
     }
     this.#sql('INSERT INTO patterns_fts (rowid, description, signature) VALUES (?, ?, ?)').run(
       rowid,
