@@ -7,6 +7,9 @@ export interface SqliteStatement {
   all(...params: unknown[]): unknown[];
 }
 
+/** A prepared statement by its SQL, from the connection's statement cache. */
+export type Sql = (sql: string) => SqliteStatement;
+
 export interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
   exec(sql: string): unknown;

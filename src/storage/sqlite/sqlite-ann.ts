@@ -1,8 +1,7 @@
 import type { StoredVector, VectorHit, VectorKind } from '../storage.js';
-import type { SqliteStatement } from './driver.js';
+import type { Sql } from './driver.js';
 import { toBlob } from './sqlite-vectors.js';
 
-type Sql = (sql: string) => SqliteStatement;
 type Exec = (sql: string) => void;
 
 /**

@@ -1,7 +1,5 @@
 import type { StoredVector, VectorHit, VectorKind } from '../storage.js';
-import type { SqliteStatement } from './driver.js';
-
-type Sql = (sql: string) => SqliteStatement;
+import type { Sql } from './driver.js';
 
 /** A Float32Array as the BLOB libSQL's vector functions read (little-endian float32, no header). */
 export function toBlob(vector: Float32Array): Buffer {

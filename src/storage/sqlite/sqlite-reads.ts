@@ -1,0 +1,214 @@
+import {
+  type Episode,
+  type Heuristic,
+  OUTCOME_STATUSES,
+  type OutcomeStatus,
+  PATTERN_TYPES,
+  type Pattern,
+  type PatternType,
+  type Step,
+} from '../../core/index.js';
+import type { EpisodeFilter, HeuristicFilter, LexicalHit, PatternFilter, StorageStats } from '../storage.js';
+import type { Sql } from './driver.js';
+import { toFtsQuery } from './fts-query.js';
+import {
+  type EpisodeRow,
+  rowToEpisode,
+  rowToHeuristic,
+  rowToPattern,
+  rowToStep,
+  type StepRow,
+} from './rows.js';
+
+/** Read queries of the embedded store; each takes the connection's statement cache. */
+
+export const EPISODE_COLUMNS = `rid, id, task, task_type, domain, language, framework, complexity, context_tags, tags, metadata,
+  started_at, ended_at, outcome, reward, reflection, summary, pattern_ids, heuristic_ids`;
+
+export function loadEpisode(sql: Sql, id: string, withSteps: boolean): Episode | null {
+  const row = sql(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id = ?`).get(id) as EpisodeRow | undefined;
+  return row ? rowToEpisode(row, withSteps ? loadSteps(sql, row.rid) : []) : null;
+}
+
+export function loadSteps(sql: Sql, rid: number): Step[] {
+  const rows = sql(
+    'SELECT seq, at, tool, action, params, status, output, latency_ms, tokens, metadata FROM steps WHERE episode_rid = ? ORDER BY seq',
+  ).all(rid) as StepRow[];
+  return rows.map(rowToStep);
+}
+
+export function getEpisodes(sql: Sql, ids: readonly string[], options: { steps?: boolean }): Episode[] {
+  if (ids.length === 0) return [];
+  const rows = sql(
+    `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(ids)) as EpisodeRow[];
+  const byId = new Map(
+    rows.map((row) => [row.id, rowToEpisode(row, options.steps ? loadSteps(sql, row.rid) : [])]),
+  );
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Newest first (or oldest), filtered; steps are not loaded. */
+export function listEpisodes(sql: Sql, filter: EpisodeFilter): Episode[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.domain !== undefined) {
+    where.push('domain = ?');
+    params.push(filter.domain);
+  }
+  if (filter.taskType !== undefined) {
+    where.push('task_type = ?');
+    params.push(filter.taskType);
+  }
+  if (filter.outcome !== undefined) {
+    where.push('outcome_status = ?');
+    params.push(filter.outcome);
+  }
+  if (filter.since !== undefined) {
+    where.push('started_at >= ?');
+    params.push(Date.parse(filter.since));
+  }
+  if (filter.until !== undefined) {
+    where.push('started_at <= ?');
+    params.push(Date.parse(filter.until));
+  }
+  if (filter.completed === true) where.push('ended_at IS NOT NULL');
+  if (filter.completed === false) where.push('ended_at IS NULL');
+  for (const tag of filter.tags ?? []) {
+    where.push('rid IN (SELECT episode_rid FROM episode_tags WHERE tag = ?)');
+    params.push(tag);
+  }
+  const order = filter.order === 'oldest' ? 'ASC' : 'DESC';
+  const query = `SELECT ${EPISODE_COLUMNS} FROM episodes ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY started_at ${order}, rid ${order} LIMIT ? OFFSET ?`;
+  const rows = sql(query).all(...params, filter.limit ?? 20, filter.offset ?? 0) as EpisodeRow[];
+  return rows.map((row) => rowToEpisode(row, []));
+}
+
+export function searchEpisodes(sql: Sql, query: { text: string; limit: number }): LexicalHit[] {
+  const match = toFtsQuery(query.text);
+  if (match === null) return [];
+  // Column weights: the task says most about what an episode was; tools and reflection less.
+  const rows = sql(
+    `SELECT e.id AS id, bm25(episodes_fts, 1.0, 0.7, 0.5, 0.3) AS rank
+       FROM episodes_fts JOIN episodes e ON e.rid = episodes_fts.rowid
+       WHERE episodes_fts MATCH ? ORDER BY rank LIMIT ?`,
+  ).all(match, query.limit) as Array<{ id: string; rank: number }>;
+  return rows.map((r) => ({ id: r.id, score: -r.rank }));
+}
+
+export function recentEpisodeIds(sql: Sql, query: { domain?: string; limit: number }): string[] {
+  const rows = (
+    query.domain === undefined
+      ? sql('SELECT id FROM episodes WHERE ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT ?').all(
+          query.limit,
+        )
+      : sql(
+          'SELECT id FROM episodes WHERE domain = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT ?',
+        ).all(query.domain, query.limit)
+  ) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
+
+export function searchPatterns(sql: Sql, query: { text: string; limit: number }): LexicalHit[] {
+  const match = toFtsQuery(query.text);
+  if (match === null) return [];
+  const rows = sql(
+    `SELECT p.id AS id, bm25(patterns_fts, 1.0, 0.5) AS rank
+       FROM patterns_fts JOIN patterns p ON p.rowid = patterns_fts.rowid
+       WHERE patterns_fts MATCH ? ORDER BY rank LIMIT ?`,
+  ).all(match, query.limit) as Array<{ id: string; rank: number }>;
+  return rows.map((r) => ({ id: r.id, score: -r.rank }));
+}
+
+/** The `body` column of the rows whose `column` is one of `values`, ordered by id. */
+export function bodiesByColumn(
+  sql: Sql,
+  table: 'patterns' | 'heuristics',
+  column: 'id' | 'key' | 'trigger',
+  values: readonly string[],
+): string[] {
+  if (values.length === 0) return [];
+  const rows = sql(
+    `SELECT body FROM ${table} WHERE ${column} IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  ).all(JSON.stringify(values)) as Array<{ body: string }>;
+  return rows.map((r) => r.body);
+}
+
+export function getPatterns(sql: Sql, ids: readonly string[]): Pattern[] {
+  return bodiesByColumn(sql, 'patterns', 'id', ids).map(rowToPattern);
+}
+
+export function getHeuristics(sql: Sql, ids: readonly string[]): Heuristic[] {
+  return bodiesByColumn(sql, 'heuristics', 'id', ids).map(rowToHeuristic);
+}
+
+export function listPatterns(sql: Sql, filter: PatternFilter): Pattern[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.type !== undefined) {
+    where.push('type = ?');
+    params.push(filter.type);
+  }
+  if (filter.domain !== undefined) {
+    where.push('domain = ?');
+    params.push(filter.domain);
+  }
+  if (filter.minOccurrences !== undefined) {
+    where.push('occurrences >= ?');
+    params.push(filter.minOccurrences);
+  }
+  const rows = sql(
+    `SELECT body FROM patterns ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY occurrences DESC, success_rate DESC, id LIMIT ? OFFSET ?`,
+  ).all(...params, filter.limit ?? 20, filter.offset ?? 0) as Array<{ body: string }>;
+  return rows.map((r) => rowToPattern(r.body));
+}
+
+export function listHeuristics(sql: Sql, filter: HeuristicFilter): Heuristic[] {
+  const rows = sql(
+    `SELECT body FROM heuristics WHERE (?1 IS NULL OR domain = ?1) AND confidence >= ?2
+       ORDER BY confidence DESC, id LIMIT ?3`,
+  ).all(filter.domain ?? null, filter.minConfidence ?? 0, filter.limit ?? 20) as Array<{ body: string }>;
+  return rows.map((r) => rowToHeuristic(r.body));
+}
+
+export function stats(sql: Sql): StorageStats {
+  const count = (query: string): number => (sql(query).get() as { n: number }).n;
+  const byOutcome = Object.fromEntries(OUTCOME_STATUSES.map((s) => [s, 0])) as Record<OutcomeStatus, number>;
+  for (const row of sql(
+    'SELECT outcome_status AS s, count(*) AS n FROM episodes WHERE outcome_status IS NOT NULL GROUP BY outcome_status',
+  ).all() as Array<{ s: OutcomeStatus; n: number }>) {
+    byOutcome[row.s] = row.n;
+  }
+  const patternsByType = Object.fromEntries(PATTERN_TYPES.map((t) => [t, 0])) as Record<PatternType, number>;
+  for (const row of sql('SELECT type AS t, count(*) AS n FROM patterns GROUP BY type').all() as Array<{
+    t: PatternType;
+    n: number;
+  }>) {
+    patternsByType[row.t] = row.n;
+  }
+  const byDomain: Record<string, number> = {};
+  for (const row of sql(
+    'SELECT domain AS d, count(*) AS n FROM episodes GROUP BY domain ORDER BY n DESC',
+  ).all() as Array<{
+    d: string;
+    n: number;
+  }>) {
+    byDomain[row.d] = row.n;
+  }
+  const reward = sql('SELECT avg(reward_total) AS r FROM episodes WHERE reward_total IS NOT NULL').get() as {
+    r: number | null;
+  };
+  return {
+    episodes: count('SELECT count(*) AS n FROM episodes'),
+    completedEpisodes: count('SELECT count(*) AS n FROM episodes WHERE ended_at IS NOT NULL'),
+    steps: count('SELECT count(*) AS n FROM steps'),
+    patterns: count('SELECT count(*) AS n FROM patterns'),
+    patternsByType,
+    heuristics: count('SELECT count(*) AS n FROM heuristics'),
+    byOutcome,
+    byDomain,
+    averageReward: reward.r === null ? null : Math.round(reward.r * 10_000) / 10_000,
+  };
+}
