@@ -119,6 +119,7 @@ export class SelfLearningMemory implements AsyncDisposable {
   readonly #indexer: VectorIndexer | undefined;
   readonly #cache: QueryCache<RetrievalResult> | undefined;
   #closed = false;
+  #staleChecked = false;
 
   private constructor(storage: StorageBackend, options: MemoryOptions) {
     this.#storage = storage;
@@ -418,8 +419,25 @@ export class SelfLearningMemory implements AsyncDisposable {
     };
   }
 
+  /**
+   * Says once per process when completed episodes have no vector of the current provider (a provider change,
+   * an import with --no-embed, a failed background run): retrieval then uses BM25 alone for them.
+   */
+  async #warnIfStale(): Promise<void> {
+    if (this.#staleChecked || !this.#provider || !this.#indexer) return;
+    this.#staleChecked = true;
+    const { staleEpisodes } = await this.#storage.countVectors(this.#provider.id);
+    const stale = staleEpisodes - this.#indexer.pending;
+    if (stale > 0) {
+      this.#log(
+        `${stale} episodes have no ${this.#provider.id} vectors yet; retrieval finds them by their words only until "slmem reindex" (memory.reindex())`,
+      );
+    }
+  }
+
   /** Retrieval behind the cache; the key holds the store's write generation, so any write invalidates it. */
   async #retrieveCached(query: RetrievalQuery, steps: boolean): Promise<RetrievalResult> {
+    await this.#warnIfStale();
     if (!this.#cache) return retrieve(this.#environment(), query, { steps });
     const generation = await this.#storage.writeGeneration();
     const key = JSON.stringify([

@@ -1,5 +1,4 @@
 import type { LexicalHit, VectorHit } from '../storage/index.js';
-import { normalizeByMax } from './scoring.js';
 import type { RetrievalSettings } from './settings.js';
 
 /** A ranked list of candidates from one source (BM25, vectors), best first. */
@@ -58,7 +57,11 @@ export function weightedFusion(
   return fused;
 }
 
-/** Fuses the two candidate lists into one relevance in [0, 1] (the best candidate is 1). */
+/**
+ * Fuses the two candidate lists into one relevance in [0, 1]: min-max over the fused candidates, so the best
+ * is 1 and the weakest 0. (Dividing by the best alone left RRF's scores bunched near 1 — ranks 1 to 10 all
+ * above 0.87 — so re-ranking signals and MMR outweighed what the text said.)
+ */
 export function fuse(
   lexical: readonly LexicalHit[],
   similar: readonly VectorHit[],
@@ -78,7 +81,5 @@ export function fuse(
     settings.fusion === 'rrf'
       ? reciprocalRankFusion(lists, { k: settings.rrfK, weights })
       : weightedFusion(lists, weights);
-  const ids = [...fused.keys()];
-  const normalized = normalizeByMax(ids.map((id) => fused.get(id) ?? 0));
-  return new Map(ids.map((id, i) => [id, normalized[i] ?? 0]));
+  return minMaxNormalize([...fused].map(([id, score]) => ({ id, score })));
 }

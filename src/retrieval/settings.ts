@@ -12,7 +12,10 @@ export interface RetrievalSettings {
   lexicalWeight: number;
   /** Weight of the vector list in the fusion (1). */
   vectorWeight: number;
-  /** Re-rank the fused candidates with context, reward, recency and effectiveness (true); false ranks by relevance alone. */
+  /**
+   * Re-rank the fused candidates with context, reward, recency and effectiveness (true); false scores by
+   * relevance alone (MMR still applies unless `mmrLambda` is 1).
+   */
   rerank: boolean;
   /** MMR trade-off: 1 keeps the ranking, lower values favour variety among the results (0.8). */
   mmrLambda: number;

@@ -124,7 +124,7 @@ export interface StorageBackend {
   /** Full-text search over pattern descriptions and signatures. */
   searchPatterns(query: { text: string; limit: number }): Promise<LexicalHit[]>;
 
-  /** Stores (or replaces) vectors; one per item. */
+  /** Stores (or replaces) vectors: one per item and provider, so switching providers back loses nothing. */
   putVectors(vectors: readonly StoredVector[]): Promise<void>;
   /** Exact nearest neighbours by cosine similarity among the vectors of one provider. */
   searchVectors(query: {

@@ -116,12 +116,18 @@ describe('changing the embedding provider', () => {
     ]);
     await first.close();
 
-    const second = await SelfLearningMemory.open({ db, embeddings: createHashEmbedder({ dimensions: 128 }) });
+    const logs: string[] = [];
+    const second = await SelfLearningMemory.open({
+      db,
+      embeddings: createHashEmbedder({ dimensions: 128 }),
+      log: (m) => logs.push(m),
+    });
     const before = await second.stats();
     expect(before.embeddings).toMatchObject({ provider: 'hash-v1-128', episodes: 0, staleEpisodes: 3 });
     expect((await second.retrieve({ task: 'rotate keys' })).episodes[0]?.episode.task).toBe(
       'Rotate the API keys',
     );
+    expect(logs).toEqual([expect.stringMatching(/^3 episodes have no hash-v1-128 vectors yet.*reindex/)]);
     const progress: number[] = [];
     const result = await second.reindex(({ kind, done }) => kind === 'episode' && progress.push(done));
     expect(result.episodes).toBe(3);
@@ -134,6 +140,15 @@ describe('changing the embedding provider', () => {
     });
     expect(await second.reindex()).toEqual({ episodes: 0, patterns: 0 });
     await second.close();
+
+    // Vectors are kept per provider: going back to the first one needs no re-embedding.
+    const back = await SelfLearningMemory.open({ db, embeddings: createHashEmbedder({ dimensions: 256 }) });
+    expect((await back.stats()).embeddings).toMatchObject({
+      provider: 'hash-v1-256',
+      episodes: 3,
+      staleEpisodes: 0,
+    });
+    await back.close();
   });
 });
 

@@ -89,9 +89,9 @@ export const MIGRATIONS: readonly string[] = [
     dims      INTEGER NOT NULL,
     text_hash TEXT NOT NULL,
     vector    BLOB NOT NULL,
-    PRIMARY KEY (kind, item_id)
+    PRIMARY KEY (kind, provider, item_id)
   );
-  CREATE INDEX vectors_kind_provider ON vectors (kind, provider);
+  CREATE INDEX vectors_item ON vectors (kind, item_id);
 
   CREATE TABLE embedding_cache (
     provider  TEXT NOT NULL,

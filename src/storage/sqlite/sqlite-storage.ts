@@ -260,6 +260,13 @@ export class SqliteStorage implements StorageBackend {
     return this.#guard(() => reads.stats(this.#statement));
   }
   async close(): Promise<void> {
+    // Fold the WAL into the main file now: libsql keeps the file open until its statements are garbage
+    // collected, and a copy of the .db alone should still hold every write.
+    try {
+      this.#db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Another connection is reading; its own close will checkpoint.
+    }
     this.#statements.clear();
     this.#db.close();
   }

@@ -18,7 +18,7 @@ export function fromBlob(blob: ArrayBuffer | Uint8Array): Float32Array {
 export function putVectors(sql: Sql, vectors: readonly StoredVector[]): void {
   const put = sql(
     `INSERT INTO vectors (kind, item_id, provider, dims, text_hash, vector) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (kind, item_id) DO UPDATE SET provider = excluded.provider, dims = excluded.dims,
+     ON CONFLICT (kind, provider, item_id) DO UPDATE SET dims = excluded.dims,
        text_hash = excluded.text_hash, vector = excluded.vector`,
   );
   for (const v of vectors) put.run(v.kind, v.id, v.provider, v.vector.length, v.textHash, toBlob(v.vector));
