@@ -61,14 +61,14 @@ const RERANKS: ReadonlyArray<{ label: string; retrieval: RetrievalOptions }> = [
 ];
 
 /**
- * The grid `--tune` searches (36 settings, all hybrid). The library's defaults (rrf, l1:v1, mmr 0.8,
+ * The grid `--tune` searches (54 settings, all hybrid). The library's defaults (rrf, l1:v1, mmr 1,
  * rerank=default) come first, so that a tie keeps them.
  */
 export function tuningGrid(provider: Provider): EvalConfig[] {
   const grid: EvalConfig[] = [];
   for (const fusion of ['rrf', 'weighted'] as const)
     for (const ratio of RATIOS)
-      for (const mmrLambda of [0.8, 1])
+      for (const mmrLambda of [1, 0.9, 0.8])
         for (const rerank of RERANKS) {
           grid.push({
             name: `${fusion} ${ratio.label} mmr${mmrLambda} ${rerank.label}`,
