@@ -5,7 +5,8 @@ import type { RetrievalSettings } from './settings.js';
 export type RankedList = ReadonlyArray<{ id: string; score: number }>;
 
 /**
- * Reciprocal rank fusion: each list gives a candidate weight / (k + rank), rank starting at 1. It ignores the
+ * Reciprocal rank fusion: each list gives a candidate weight / (k + rank), rank starting at 1 and shared by
+ * equal scores. It ignores the
  * scores' scales, which differ between BM25 and cosine similarity. Result: id → fused score, not normalised.
  *
  * @example
@@ -19,7 +20,10 @@ export function reciprocalRankFusion(
   const fused = new Map<string, number>();
   lists.forEach((list, l) => {
     const weight = options.weights?.[l] ?? 1;
-    list.forEach((hit, rank) => {
+    // Equal scores share the better rank, so identical texts are not set apart by the order they came in.
+    let rank = 0;
+    list.forEach((hit, i) => {
+      if (i > 0 && hit.score !== list[i - 1]?.score) rank = i;
       fused.set(hit.id, (fused.get(hit.id) ?? 0) + weight / (k + rank + 1));
     });
   });

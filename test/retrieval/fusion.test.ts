@@ -27,6 +27,18 @@ describe('reciprocalRankFusion', () => {
     expect(fused.get('a')!).toBeGreaterThan(fused.get('c')!);
   });
 
+  it('gives equal scores the same rank', () => {
+    const fused = reciprocalRankFusion([
+      [
+        { id: 'a', score: 2 },
+        { id: 'b', score: 2 },
+        { id: 'c', score: 1 },
+      ],
+    ]);
+    expect(fused.get('a')).toBe(fused.get('b'));
+    expect(fused.get('c')).toBeCloseTo(1 / 63);
+  });
+
   it('ignores score scales and honours list weights', () => {
     const bm25 = [
       { id: 'a', score: 900 },
