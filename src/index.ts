@@ -2,6 +2,8 @@
  * self-learning-memory: everything exported here is public API; anything else may change without notice.
  */
 export type {
+  Checkpoint,
+  CheckpointInput,
   Clock,
   CompletedEpisode,
   Complexity,
@@ -9,8 +11,13 @@ export type {
   EpisodeFilterInput,
   EpisodeRecord,
   ErrorCode,
+  Feedback,
+  FeedbackInput,
   Heuristic,
   HeuristicCondition,
+  Link,
+  LinkInput,
+  LinkType,
   MemoryLimits,
   Outcome,
   OutcomeInput,
@@ -22,6 +29,7 @@ export type {
   PlaybookRequest,
   RandomSource,
   Reflection,
+  ResumeInput,
   RetrieveInput,
   Reward,
   StartEpisodeInput,
@@ -31,6 +39,7 @@ export type {
   Summary,
   TaskContext,
   TaskType,
+  UnlinkInput,
 } from './core/index.js';
 export {
   DEFAULT_LIMITS,
@@ -39,6 +48,7 @@ export {
   ERROR_CODES,
   fixedClock,
   isMemoryError,
+  LINK_TYPES,
   MemoryError,
   OutcomeSchema,
   PatternSchema,
@@ -46,9 +56,15 @@ export {
   seededRandom,
   systemClock,
 } from './core/index.js';
-export type { Playbook, PlaybookStep, RewardWeights } from './learning/index.js';
+export type { Handoff, Playbook, PlaybookStep, RewardWeights } from './learning/index.js';
 export { DEFAULT_REWARD_WEIGHTS } from './learning/index.js';
-export type { CompletionReport, ImportOptions, ImportReport, MemoryOptions } from './memory/index.js';
+export type {
+  CompletionReport,
+  ImportOptions,
+  ImportReport,
+  MemoryOptions,
+  ResumeResult,
+} from './memory/index.js';
 export { defaultDbPath, SelfLearningMemory } from './memory/index.js';
 export type {
   QueryContext,

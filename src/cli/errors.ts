@@ -23,7 +23,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   2  INVALID_INPUT      a bad flag, value or usage
   3  LIMIT_EXCEEDED     input past a limit (task length, steps, params size)
   4  NOT_FOUND          no such episode, pattern or file
-  5  CONFLICT           an episode with that id exists
+  5  CONFLICT           an episode with that id exists, or a duplicate or cyclic link
   6  EPISODE_COMPLETED  the episode is already completed
   7  STORAGE_ERROR      the database failed (locked, corrupt, disk full)
   8  (import)           some lines failed, the others were imported

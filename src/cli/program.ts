@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EMBEDDING_PROVIDERS } from '../embeddings/index.js';
+import { registerCollaborationCommands } from './collaboration.js';
 import { type Cli, type CliStreams, createCli } from './context.js';
 import { registerDemoCommand } from './demo.js';
 import { registerEpisodeCommands } from './episode.js';
@@ -69,6 +70,7 @@ ${EXIT_CODES_HELP}`,
     );
 
   registerEpisodeCommands(program, cli);
+  registerCollaborationCommands(program, cli);
   registerRetrieveCommand(program, cli);
   registerPlaybookCommand(program, cli);
   registerPatternCommands(program, cli);

@@ -1,5 +1,30 @@
 export type { Clock } from './clock.js';
 export { fixedClock, systemClock, toIso } from './clock.js';
+export type {
+  Checkpoint,
+  CheckpointInput,
+  Feedback,
+  FeedbackInput,
+  Link,
+  LinkInput,
+  LinkType,
+  ResumeInput,
+  UnlinkInput,
+} from './collaboration.js';
+export {
+  CheckpointInputSchema,
+  CheckpointSchema,
+  FeedbackInputSchema,
+  FeedbackSchema,
+  LINK_TYPES,
+  LinkInputSchema,
+  LinkSchema,
+  LinkTypeSchema,
+  ORDERED_LINK_TYPES,
+  ResumeInputSchema,
+  TagListSchema,
+  UnlinkInputSchema,
+} from './collaboration.js';
 export * from './episode.js';
 export type { ErrorCode } from './errors.js';
 export { ERROR_CODES, isMemoryError, MemoryError, toMemoryError } from './errors.js';

@@ -62,8 +62,14 @@ export const PatternSchema = z.object({
   avgLatencyMs: z.number().min(0),
   /** Most recent evidence episodes (time-ordered ids), capped. */
   evidence: z.array(z.string()),
-  /** Feedback from agents that applied it (filled by later issues; neutral 0.5 until then). */
+  /**
+   * How well it worked for agents that applied it: `(helped + 1) / (applied + 2)` once there is feedback,
+   * neutral 0.5 until then.
+   */
   effectiveness: z.number().min(0).max(1),
+  /** Times agents reported applying it, and how many of those tasks then succeeded (0 in rows from before). */
+  feedbackApplied: z.number().int().min(0).default(0),
+  feedbackHelped: z.number().int().min(0).default(0),
   firstSeen: z.iso.datetime({ offset: true }),
   lastSeen: z.iso.datetime({ offset: true }),
 });

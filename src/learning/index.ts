@@ -1,5 +1,8 @@
 export type { EndedEpisode } from './episode-utils.js';
 export { classifyError, stepErrorClass } from './error-class.js';
+export { applyFeedback, feedbackEffectiveness } from './feedback.js';
+export type { Handoff, HandoffInput } from './handoff.js';
+export { buildHandoff } from './handoff.js';
 export {
   deriveHeuristics,
   heuristicTrigger,

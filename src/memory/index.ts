@@ -1,3 +1,4 @@
+export type { ResumeResult } from './collaboration.js';
 export type { MemoryOptions } from './options.js';
 export { defaultDbPath } from './options.js';
 export type { CompletionReport, ImportOptions, ImportReport, MemoryStats } from './self-learning-memory.js';

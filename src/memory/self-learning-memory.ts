@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  type Checkpoint,
+  type CheckpointInput,
   type Clock,
   type CompletedEpisode,
   cryptoRandom,
@@ -11,8 +13,11 @@ import {
   EpisodeFilterSchema,
   type EpisodeRecord,
   episodeToRecord,
+  type FeedbackInput,
   type Heuristic,
   type Learn,
+  type Link,
+  type LinkInput,
   MemoryError,
   type MemoryLimits,
   normalizeTags,
@@ -25,6 +30,7 @@ import {
   PlaybookInputSchema,
   type PlaybookRequest,
   parseInput,
+  type ResumeInput,
   type RetrieveInput,
   RetrieveInputSchema,
   type StartEpisodeInput,
@@ -33,10 +39,17 @@ import {
   type StepInput,
   systemClock,
   toMemoryError,
+  type UnlinkInput,
   uuidV7Generator,
 } from '../core/index.js';
 import { createEmbeddingProvider, type EmbeddingProvider, withQueryCache } from '../embeddings/index.js';
-import { buildPlaybook, DEFAULT_REWARD_WEIGHTS, type Playbook, planLearning } from '../learning/index.js';
+import {
+  buildPlaybook,
+  DEFAULT_REWARD_WEIGHTS,
+  type Handoff,
+  type Playbook,
+  planLearning,
+} from '../learning/index.js';
 import {
   type FoundPattern,
   type PatternQuery,
@@ -53,6 +66,7 @@ import {
 } from '../retrieval/index.js';
 import type { StorageBackend, StorageStats } from '../storage/index.js';
 import { openSqliteStorage } from '../storage/sqlite/index.js';
+import * as collaboration from './collaboration.js';
 import { defaultDbPath, type MemoryOptions } from './options.js';
 import { checkTask, prepareStep, recordToEpisode } from './validate.js';
 
@@ -265,6 +279,91 @@ export class SelfLearningMemory implements AsyncDisposable {
     });
   }
 
+  /**
+   * Reports which recommended patterns an agent applied and whether its task then succeeded: each pattern's
+   * `effectiveness` becomes `(helped + 1) / (applied + 2)`, which retrieval and playbooks rank by. Playbook
+   * steps are kept with the feedback as a note only. An unknown pattern or episode writes nothing (NOT_FOUND).
+   *
+   * @example
+   * await memory.recordFeedback({ episodeId: id, patternIds: playbook.patternIds, success: true });
+   */
+  async recordFeedback(input: FeedbackInput): Promise<{ patterns: Pattern[] }> {
+    this.#assertOpen();
+    return collaboration.recordFeedback(this.#collaboration(), input);
+  }
+
+  /** Leaves a note (and how far it got, 0..1) on an episode in progress; EPISODE_COMPLETED otherwise. */
+  async checkpointEpisode(episodeId: string, input: CheckpointInput): Promise<Checkpoint> {
+    this.#assertOpen();
+    return collaboration.checkpointEpisode(this.#collaboration(), episodeId, input);
+  }
+
+  /** The episode's checkpoints, oldest first. */
+  async listCheckpoints(episodeId: string): Promise<Checkpoint[]> {
+    this.#assertOpen();
+    return this.#storage.listCheckpoints(episodeId);
+  }
+
+  /**
+   * What another agent needs to take over an episode: its status, what worked, what failed, the next steps
+   * from the playbook for its task (tools already done left out) and the checkpoint notes.
+   */
+  async getHandoff(episodeId: string): Promise<Handoff> {
+    const episode = await this.getEpisode(episodeId);
+    return collaboration.getHandoff(this.#collaboration(), episode);
+  }
+
+  /**
+   * Takes over an episode: one in progress continues as it is (a checkpoint "resumed by <agent>" is added);
+   * a completed one starts a new episode with the same task, context and tags that `follows` it.
+   *
+   * @example
+   * const { episode, handoff } = await memory.resumeFromHandoff(id, { agent: 'reviewer' });
+   * await memory.logStep(episode.id, { tool: handoff.nextSteps[0]?.tool ?? 'bash' });
+   */
+  async resumeFromHandoff(
+    episodeId: string,
+    input: ResumeInput = {},
+  ): Promise<{ episode: Episode; handoff: Handoff; resumed: 'same' | 'new' }> {
+    const episode = await this.getEpisode(episodeId);
+    return collaboration.resumeFromHandoff(this.#collaboration(), episode, input);
+  }
+
+  /** Adds tags (normalised like `startEpisode`'s) to an episode, in progress or completed. */
+  async addTags(episodeId: string, tags: string[]): Promise<Episode> {
+    this.#assertOpen();
+    return collaboration.changeTags(this.#collaboration(), episodeId, tags, 'add');
+  }
+
+  async removeTags(episodeId: string, tags: string[]): Promise<Episode> {
+    this.#assertOpen();
+    return collaboration.changeTags(this.#collaboration(), episodeId, tags, 'remove');
+  }
+
+  /**
+   * Links two episodes: `from` <type> `to`. CONFLICT for a duplicate, and for an ordered type (parent_child,
+   * depends_on, follows, blocks) when the link would close a cycle; the message names the cycle.
+   *
+   * @example
+   * await memory.linkEpisodes({ from: fixId, to: bugId, type: 'follows', note: 'same root cause' });
+   */
+  async linkEpisodes(input: LinkInput): Promise<Link> {
+    this.#assertOpen();
+    return collaboration.linkEpisodes(this.#collaboration(), input);
+  }
+
+  /** Removes a link; NOT_FOUND when there is none. */
+  async unlinkEpisodes(input: UnlinkInput): Promise<void> {
+    this.#assertOpen();
+    await collaboration.unlinkEpisodes(this.#collaboration(), input);
+  }
+
+  /** Links from and to the episode, oldest first. */
+  async listLinks(episodeId: string): Promise<Link[]> {
+    this.#assertOpen();
+    return this.#storage.listLinks(episodeId);
+  }
+
   /** Waits until every episode and pattern written so far is embedded. */
   async flush(): Promise<void> {
     await this.#indexer?.flush();
@@ -407,6 +506,16 @@ export class SelfLearningMemory implements AsyncDisposable {
       await this.#storage.close();
       await this.#provider?.close?.();
     }
+  }
+
+  #collaboration(): collaboration.CollaborationDeps {
+    return {
+      storage: this.#storage,
+      now: () => new Date(this.#clock.now()).toISOString(),
+      newId: this.#newId,
+      playbook: (request) => this.playbook(request),
+      startEpisode: (input) => this.startEpisode(input),
+    };
   }
 
   #environment(): RetrievalEnvironment {

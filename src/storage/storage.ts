@@ -1,9 +1,13 @@
 import type {
+  Checkpoint,
   CompletedEpisode,
   Episode,
+  Feedback,
   Heuristic,
   Learn,
   LearningResult,
+  Link,
+  LinkType,
   MemoryError,
   Outcome,
   OutcomeStatus,
@@ -157,6 +161,39 @@ export interface StorageBackend {
   listPatterns(filter: PatternFilter): Promise<Pattern[]>;
   getHeuristics(ids: readonly string[]): Promise<Heuristic[]>;
   listHeuristics(filter: HeuristicFilter): Promise<Heuristic[]>;
+
+  /**
+   * Stores the feedback and replaces each named pattern by `apply(pattern)`, in one transaction: an unknown
+   * pattern (NOT_FOUND) or episode (NOT_FOUND) writes nothing. Returns the patterns as stored, in the order
+   * named. Moves the write generation.
+   */
+  recordFeedback(feedback: Feedback, apply: (pattern: Pattern) => Pattern): Promise<Pattern[]>;
+  /** Newest first. */
+  listFeedback(query: { limit: number }): Promise<Feedback[]>;
+
+  /**
+   * Adds a checkpoint to an episode in progress (NOT_FOUND, EPISODE_COMPLETED otherwise); the store fills
+   * `stepCount`.
+   */
+  addCheckpoint(checkpoint: Omit<Checkpoint, 'stepCount'>): Promise<Checkpoint>;
+  /** Oldest first; NOT_FOUND for a missing episode. */
+  listCheckpoints(episodeId: string): Promise<Checkpoint[]>;
+
+  /** Sets the episode's own tags (already normalised) and returns the episode with its steps. */
+  updateTags(
+    episodeId: string,
+    change: { add: readonly string[]; remove: readonly string[] },
+  ): Promise<Episode>;
+
+  /**
+   * Adds a link between two existing episodes (NOT_FOUND otherwise). CONFLICT for the same link twice, and for
+   * a link of an ordered type (`ORDERED_LINK_TYPES`) that would close a cycle among links of that type.
+   */
+  addLink(link: Link): Promise<Link>;
+  /** `false` when there was no such link. */
+  removeLink(link: { from: string; to: string; type: LinkType }): Promise<boolean>;
+  /** Links from or to the episode, oldest first; NOT_FOUND for a missing episode. */
+  listLinks(episodeId: string): Promise<Link[]>;
 
   stats(): Promise<StorageStats>;
   close(): Promise<void>;

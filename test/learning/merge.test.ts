@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMemoryError, type Pattern } from '../../src/core/index.js';
-import { extractToolSequences, mergeAll, mergePatterns } from '../../src/learning/index.js';
+import {
+  extractToolSequences,
+  feedbackEffectiveness,
+  mergeAll,
+  mergePatterns,
+} from '../../src/learning/index.js';
 import { type EpisodeSpec, makeEpisode, partial, success } from './fixtures.js';
 
 function observe(spec: EpisodeSpec & { tools?: string[] }): Pattern {
@@ -87,6 +92,16 @@ const observationArb = (tools: string[]): fc.Arbitrary<Pattern> =>
       language: fc.option(fc.constantFrom('ts', 'py'), { nil: undefined }),
       tags: fc.subarray(['x', 'y', 'z']),
       effectiveness: fc.double({ min: 0, max: 1, noNaN: true }),
+      // Half the observations carry feedback, so both branches of the effectiveness rule are exercised.
+      feedback: fc.option(
+        fc.nat(5).chain((helped) =>
+          fc.record({
+            helped: fc.constant(helped),
+            applied: fc.integer({ min: Math.max(1, helped), max: 8 }),
+          }),
+        ),
+        { nil: undefined },
+      ),
     })
     .map((r) => ({
       ...observe({
@@ -97,12 +112,31 @@ const observationArb = (tools: string[]): fc.Arbitrary<Pattern> =>
         taskType: r.taskType,
         context: { tags: r.tags, ...(r.language ? { language: r.language } : {}) },
       }),
-      effectiveness: r.effectiveness,
+      ...(r.feedback
+        ? {
+            feedbackApplied: r.feedback.applied,
+            feedbackHelped: r.feedback.helped,
+            effectiveness: feedbackEffectiveness(r.feedback.applied, r.feedback.helped),
+          }
+        : { effectiveness: r.effectiveness }),
     }));
 
 /** JSON with effectiveness rounded: a weighted mean of doubles is associative only up to rounding. */
 const canonical = (patterns: Pattern | Pattern[]): string =>
   JSON.stringify(patterns, (k, v) => (k === 'effectiveness' ? Number(v.toFixed(9)) : v));
+
+describe('mergePatterns with feedback', () => {
+  it('adds the feedback counts and recomputes effectiveness from them', () => {
+    const a = { ...observe({ n: 1 }), feedbackApplied: 2, feedbackHelped: 2, effectiveness: 0.75 };
+    const b = { ...observe({ n: 2 }), effectiveness: 0.1 };
+    const merged = mergePatterns(a, b);
+    expect(merged).toMatchObject({ feedbackApplied: 2, feedbackHelped: 2 });
+    expect(merged.effectiveness).toBeCloseTo(0.75);
+    expect(mergePatterns(b, { ...b, feedbackApplied: 1, feedbackHelped: 0 }).effectiveness).toBeCloseTo(
+      1 / 3,
+    );
+  });
+});
 
 describe('mergePatterns properties', () => {
   const obs = observationArb(['read', 'edit']);

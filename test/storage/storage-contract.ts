@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Episode, Learn, Step } from '../../src/core/index.js';
+import type { Episode, Feedback, Learn, Step } from '../../src/core/index.js';
 import { MemoryError } from '../../src/core/index.js';
-import { planLearning } from '../../src/learning/index.js';
+import { applyFeedback, planLearning } from '../../src/learning/index.js';
 import type { StorageBackend } from '../../src/storage/index.js';
 
 const learn: Learn = (episode) => planLearning(episode);
@@ -338,6 +338,130 @@ export function runStorageContract(
       expect(await storage.staleVectorIds({ kind: 'pattern', provider: 'p1', limit: 100 })).toHaveLength(
         (await storage.stats()).patterns,
       );
+    });
+
+    describe('feedback, checkpoints, tags and links', () => {
+      const at = '2026-11-02T10:00:00.000Z';
+      const feedback = (patternIds: string[], overrides: Partial<Feedback> = {}): Feedback => ({
+        id: nextId(),
+        patternIds,
+        playbookSteps: [],
+        success: true,
+        at,
+        ...overrides,
+      });
+      const link = (from: string, to: string, type: 'follows' | 'related_to' = 'follows') => ({
+        from,
+        to,
+        type,
+        createdAt: at,
+      });
+
+      it('applies feedback to every named pattern and keeps the feedback, moving the generation', async () => {
+        const e = finished({}, ['grep', 'edit']);
+        await storage.importEpisodes([e], learn);
+        const [p] = await storage.listPatterns({ type: 'tool_sequence' });
+        const generation = await storage.writeGeneration();
+        const updated = await storage.recordFeedback(
+          feedback([p!.id], { episodeId: e.id, note: 'worked' }),
+          (x) => applyFeedback(x, true),
+        );
+        expect(updated[0]).toMatchObject({ feedbackApplied: 1, feedbackHelped: 1 });
+        expect((await storage.getPattern(p!.id))?.effectiveness).toBeCloseTo(2 / 3);
+        expect(await storage.writeGeneration()).toBeGreaterThan(generation);
+        const [stored] = await storage.listFeedback({ limit: 5 });
+        expect(stored).toMatchObject({ episodeId: e.id, patternIds: [p!.id], success: true, note: 'worked' });
+      });
+
+      it('writes nothing of feedback naming an unknown pattern or episode', async () => {
+        await storage.importEpisodes([finished({}, ['grep', 'edit'])], learn);
+        const [p] = await storage.listPatterns({ type: 'tool_sequence' });
+        const apply = (x: Parameters<typeof applyFeedback>[0]) => applyFeedback(x, false);
+        await rejectsWith(storage.recordFeedback(feedback([p!.id, 'pat_missing']), apply), 'NOT_FOUND');
+        await rejectsWith(
+          storage.recordFeedback(feedback([p!.id], { episodeId: nextId() }), apply),
+          'NOT_FOUND',
+        );
+        expect((await storage.getPattern(p!.id))?.feedbackApplied).toBe(0);
+        expect(await storage.listFeedback({ limit: 5 })).toEqual([]);
+      });
+
+      it('checkpoints episodes in progress only, counting their steps', async () => {
+        const e = episode();
+        await storage.createEpisode(e);
+        await storage.appendStep(e.id, step('grep'), 10);
+        const c = await storage.addCheckpoint({
+          id: nextId(),
+          episodeId: e.id,
+          at,
+          note: 'half',
+          progress: 0.5,
+        });
+        expect(c.stepCount).toBe(1);
+        expect(await storage.listCheckpoints(e.id)).toEqual([c]);
+        await rejectsWith(
+          storage.addCheckpoint({ id: nextId(), episodeId: nextId(), at, note: 'x' }),
+          'NOT_FOUND',
+        );
+        await storage.completeEpisode(e.id, { status: 'success', verdict: '', artifacts: [] }, at, learn);
+        await rejectsWith(
+          storage.addCheckpoint({ id: nextId(), episodeId: e.id, at, note: 'late' }),
+          'EPISODE_COMPLETED',
+        );
+      });
+
+      it('adds and removes tags, keeping the tag filter current', async () => {
+        const e = episode({ tags: ['backend'] });
+        await storage.createEpisode(e);
+        const added = await storage.updateTags(e.id, { add: ['flaky', 'backend'], remove: [] });
+        expect(added.tags).toEqual(['backend', 'flaky']);
+        expect((await storage.listEpisodes({ tags: ['flaky'] })).map((x) => x.id)).toEqual([e.id]);
+        const removed = await storage.updateTags(e.id, { add: [], remove: ['flaky', 'auth'] });
+        expect(removed.tags).toEqual(['backend']);
+        expect(await storage.listEpisodes({ tags: ['flaky'] })).toEqual([]);
+        // 'auth' is a context tag: the filter still finds it.
+        expect(await storage.listEpisodes({ tags: ['auth'] })).toHaveLength(1);
+        await rejectsWith(storage.updateTags(nextId(), { add: ['x'], remove: [] }), 'NOT_FOUND');
+      });
+
+      it('links episodes both ways, refusing duplicates, missing episodes and self links', async () => {
+        const [a, b] = [episode(), episode()];
+        for (const e of [a, b]) await storage.createEpisode(e);
+        await storage.addLink({ ...link(b.id, a.id), note: 'next day' });
+        await storage.addLink(link(a.id, b.id, 'related_to'));
+        expect(await storage.listLinks(a.id)).toHaveLength(2);
+        expect((await storage.listLinks(b.id))[0]).toMatchObject({ from: b.id, to: a.id, note: 'next day' });
+        await rejectsWith(storage.addLink(link(b.id, a.id)), 'CONFLICT');
+        await rejectsWith(storage.addLink(link(a.id, nextId())), 'NOT_FOUND');
+        await rejectsWith(storage.addLink(link(a.id, a.id)), 'INVALID_INPUT');
+        expect(await storage.removeLink({ from: a.id, to: b.id, type: 'related_to' })).toBe(true);
+        expect(await storage.removeLink({ from: a.id, to: b.id, type: 'related_to' })).toBe(false);
+        await rejectsWith(storage.listLinks(nextId()), 'NOT_FOUND');
+      });
+
+      it('refuses a link of an ordered type that closes a cycle, naming it', async () => {
+        const [a, b, c] = [episode(), episode(), episode()];
+        for (const e of [a, b, c]) await storage.createEpisode(e);
+        await storage.addLink(link(a.id, b.id));
+        await storage.addLink(link(b.id, c.id));
+        const error = await storage.addLink(link(c.id, a.id)).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'CONFLICT' });
+        expect((error as Error).message).toContain(`${c.id} → ${a.id} → ${b.id} → ${c.id}`);
+        // Other types form their own graph, and unordered types may go both ways.
+        await storage.addLink(link(c.id, a.id, 'related_to'));
+        expect(await storage.listLinks(c.id)).toHaveLength(2);
+      });
+
+      it('deletes links and checkpoints with their episode', async () => {
+        const [a, b] = [episode(), episode()];
+        for (const e of [a, b]) await storage.createEpisode(e);
+        await storage.addLink(link(a.id, b.id));
+        await storage.addCheckpoint({ id: nextId(), episodeId: a.id, at, note: 'n' });
+        expect(await storage.deleteEpisode(a.id)).toBe(true);
+        expect(await storage.listLinks(b.id)).toEqual([]);
+        await storage.createEpisode({ ...a });
+        expect(await storage.listCheckpoints(a.id)).toEqual([]);
+      });
     });
 
     if (reopen) {

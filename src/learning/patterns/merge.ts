@@ -6,12 +6,13 @@ import {
   type ToolStep,
 } from '../../core/index.js';
 import { compareIso, compareText, mergeEvidence, minText } from '../episode-utils.js';
+import { feedbackEffectiveness } from '../feedback.js';
 import { describePattern } from './observation.js';
 
 /**
  * Merges two sightings of the same pattern (same key). Commutative and associative, so the stored pattern
- * does not depend on the order episodes arrive in: counts and latency add, rates are recomputed, evidence is
- * the union (most recent 50), first/last seen widen, and each field that could differ is chosen by a
+ * does not depend on the order episodes arrive in: counts, latency and feedback add, rates are recomputed,
+ * evidence is the union (most recent 50), first/last seen widen, and each field that could differ is chosen by a
  * deterministic rule (lexicographically smaller action, context fields both agree on, shared tags).
  *
  * @example
@@ -28,6 +29,8 @@ export function mergePatterns(a: Pattern, b: Pattern): Pattern {
   const successCount = a.successCount + b.successCount;
   const totalLatencyMs = a.totalLatencyMs + b.totalLatencyMs;
   const successRate = occurrences > 0 ? successCount / occurrences : 0;
+  const feedbackApplied = a.feedbackApplied + b.feedbackApplied;
+  const feedbackHelped = a.feedbackHelped + b.feedbackHelped;
   const data = mergeData(a.data, b.data);
   const context = mergeContext(a.context, b.context);
   return {
@@ -43,10 +46,15 @@ export function mergePatterns(a: Pattern, b: Pattern): Pattern {
     totalLatencyMs,
     avgLatencyMs: occurrences > 0 ? totalLatencyMs / occurrences : 0,
     evidence: mergeEvidence(a.evidence, b.evidence),
+    // Feedback, once there is any, decides alone: it sums, so the result stays order-independent.
     effectiveness:
-      occurrences > 0
-        ? (a.effectiveness * a.occurrences + b.effectiveness * b.occurrences) / occurrences
-        : 0.5,
+      feedbackApplied > 0
+        ? feedbackEffectiveness(feedbackApplied, feedbackHelped)
+        : occurrences > 0
+          ? (a.effectiveness * a.occurrences + b.effectiveness * b.occurrences) / occurrences
+          : 0.5,
+    feedbackApplied,
+    feedbackHelped,
     firstSeen: compareIso(a.firstSeen, b.firstSeen) <= 0 ? a.firstSeen : b.firstSeen,
     lastSeen: compareIso(a.lastSeen, b.lastSeen) >= 0 ? a.lastSeen : b.lastSeen,
   };

@@ -43,6 +43,8 @@ export function observe(
     avgLatencyMs: latency,
     evidence: [episode.id],
     effectiveness: 0.5,
+    feedbackApplied: 0,
+    feedbackHelped: 0,
     firstSeen: episode.endedAt,
     lastSeen: episode.endedAt,
   };

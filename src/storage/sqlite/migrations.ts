@@ -113,4 +113,36 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (provider, kind)
   );
   `,
+  `
+  CREATE TABLE feedback (
+    id             TEXT PRIMARY KEY,
+    episode_id     TEXT,
+    pattern_ids    TEXT NOT NULL,
+    playbook_steps TEXT NOT NULL,
+    success        INTEGER NOT NULL,
+    note           TEXT,
+    at             INTEGER NOT NULL
+  );
+  CREATE INDEX feedback_at ON feedback (at);
+
+  CREATE TABLE checkpoints (
+    id          TEXT PRIMARY KEY,
+    episode_rid INTEGER NOT NULL REFERENCES episodes (rid) ON DELETE CASCADE,
+    at          INTEGER NOT NULL,
+    note        TEXT NOT NULL,
+    progress    REAL,
+    step_count  INTEGER NOT NULL
+  );
+  CREATE INDEX checkpoints_episode ON checkpoints (episode_rid, at);
+
+  CREATE TABLE episode_links (
+    from_rid   INTEGER NOT NULL REFERENCES episodes (rid) ON DELETE CASCADE,
+    to_rid     INTEGER NOT NULL REFERENCES episodes (rid) ON DELETE CASCADE,
+    type       TEXT NOT NULL,
+    note       TEXT,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (from_rid, type, to_rid)
+  ) WITHOUT ROWID;
+  CREATE INDEX episode_links_to ON episode_links (to_rid, type);
+  `,
 ];

@@ -1,4 +1,16 @@
-import type { Episode, Heuristic, Learn, LearningResult, Outcome, Pattern, Step } from '../../core/index.js';
+import type {
+  Checkpoint,
+  Episode,
+  Feedback,
+  Heuristic,
+  Learn,
+  LearningResult,
+  Link,
+  LinkType,
+  Outcome,
+  Pattern,
+  Step,
+} from '../../core/index.js';
 import { MemoryError } from '../../core/index.js';
 import type {
   EpisodeFilter,
@@ -21,6 +33,7 @@ import {
 import { MIGRATIONS } from './migrations.js';
 import { rowToPattern } from './rows.js';
 import * as ann from './sqlite-ann.js';
+import * as collab from './sqlite-collaboration.js';
 import * as reads from './sqlite-reads.js';
 import * as vectors from './sqlite-vectors.js';
 import * as writes from './sqlite-writes.js';
@@ -255,6 +268,36 @@ export class SqliteStorage implements StorageBackend {
   }
   async listHeuristics(filter: HeuristicFilter): Promise<Heuristic[]> {
     return this.#guard(() => reads.listHeuristics(this.#statement, filter));
+  }
+  async recordFeedback(feedback: Feedback, apply: (pattern: Pattern) => Pattern): Promise<Pattern[]> {
+    return this.#guard(() =>
+      this.#transaction(() => collab.recordFeedback(this.#statement, feedback, apply)),
+    );
+  }
+  async listFeedback(query: { limit: number }): Promise<Feedback[]> {
+    return this.#guard(() => collab.listFeedback(this.#statement, query));
+  }
+  async addCheckpoint(checkpoint: Omit<Checkpoint, 'stepCount'>): Promise<Checkpoint> {
+    return this.#guard(() => this.#transaction(() => collab.addCheckpoint(this.#statement, checkpoint)));
+  }
+  async listCheckpoints(episodeId: string): Promise<Checkpoint[]> {
+    return this.#guard(() => collab.listCheckpoints(this.#statement, episodeId));
+  }
+  async updateTags(
+    episodeId: string,
+    change: { add: readonly string[]; remove: readonly string[] },
+  ): Promise<Episode> {
+    return this.#guard(() => this.#transaction(() => collab.updateTags(this.#statement, episodeId, change)));
+  }
+  /** The cycle check reads and the insert writes in one IMMEDIATE transaction, so two writers cannot race. */
+  async addLink(link: Link): Promise<Link> {
+    return this.#guard(() => this.#transaction(() => collab.addLink(this.#statement, link)));
+  }
+  async removeLink(link: { from: string; to: string; type: LinkType }): Promise<boolean> {
+    return this.#guard(() => this.#transaction(() => collab.removeLink(this.#statement, link)));
+  }
+  async listLinks(episodeId: string): Promise<Link[]> {
+    return this.#guard(() => collab.listLinks(this.#statement, episodeId));
   }
   async stats(): Promise<StorageStats> {
     return this.#guard(() => reads.stats(this.#statement));
