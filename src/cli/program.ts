@@ -7,6 +7,7 @@ import { registerDemoCommand } from './demo.js';
 import { registerEpisodeCommands } from './episode.js';
 import { EXIT_CODES_HELP, reportError } from './errors.js';
 import { registerImportExportCommands } from './import-export.js';
+import { registerMcpCommand } from './mcp.js';
 import { registerPatternCommands } from './pattern.js';
 import { registerPlaybookCommand } from './playbook.js';
 import { registerReindexCommand } from './reindex.js';
@@ -78,6 +79,7 @@ ${EXIT_CODES_HELP}`,
   registerReindexCommand(program, cli);
   registerImportExportCommands(program, cli);
   registerDemoCommand(program, cli);
+  registerMcpCommand(program, cli);
   return program;
 }
 

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { SelfLearningMemory } from '../memory/index.js';
+import { registerPrompts } from './prompts.js';
+import { registerResources } from './resources.js';
+import { registerTools } from './tool.js';
+import { collaborationTools } from './tools/collaboration.js';
+import { episodeTools } from './tools/episodes.js';
+import { retrievalTools } from './tools/retrieval.js';
+
+/** The package version: the same depth from `src/mcp` and `dist/mcp`. */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+const INSTRUCTIONS = `A memory of your past work that learns what works.
+Before a task: retrieve_context and recommend_playbook.
+During it: start_episode, then log_step after each tool call; checkpoint_episode at milestones.
+At the end: complete_episode with the outcome, then record_feedback on the patterns you applied.
+Handing over: get_handoff, then resume_from_handoff.`;
+
+/**
+ * An MCP server over a memory: tools, resources and the `start-task` prompt. The memory is not owned: the
+ * caller opens it and closes it. One server serves one connection; build one per session.
+ *
+ * @example
+ * const memory = await SelfLearningMemory.open({ db: './memory.db' });
+ * await createMcpServer(memory).connect(new StdioServerTransport());
+ */
+export function createMcpServer(memory: SelfLearningMemory): McpServer {
+  const server = new McpServer({ name: 'slmem', version: VERSION }, { instructions: INSTRUCTIONS });
+  registerTools(server, [...episodeTools(memory), ...retrievalTools(memory), ...collaborationTools(memory)]);
+  registerResources(server, memory);
+  registerPrompts(server, memory);
+  return server;
+}

@@ -1,0 +1,153 @@
+import type { z } from 'zod';
+import type { Episode, Link, Outcome, Pattern } from '../core/index.js';
+import type { Handoff, Playbook } from '../learning/index.js';
+import type { RetrievalResult } from '../retrieval/index.js';
+import type {
+  EpisodeSummaryView,
+  EpisodeView,
+  FoundEpisodeView,
+  FoundHeuristicView,
+  FoundPatternView,
+  HandoffView,
+  LinkView,
+  PatternView,
+  PlaybookView,
+} from './schemas.js';
+
+/** The facade's values as the MCP face shows them: snake_case, flat, `null` for what is not there yet. */
+
+export function episodeSummaryView(episode: Episode): z.infer<typeof EpisodeSummaryView> {
+  return {
+    episode_id: episode.id,
+    task: episode.task,
+    task_type: episode.taskType,
+    domain: episode.context.domain,
+    tags: episode.tags,
+    started_at: episode.startedAt,
+    ended_at: episode.endedAt ?? null,
+    outcome: episode.outcome?.status ?? null,
+    reward: episode.reward?.total ?? null,
+  };
+}
+
+export function episodeView(episode: Episode): z.infer<typeof EpisodeView> {
+  return {
+    ...episodeSummaryView(episode),
+    language: episode.context.language ?? null,
+    framework: episode.context.framework ?? null,
+    complexity: episode.context.complexity,
+    outcome_text: episode.outcome ? outcomeText(episode.outcome) : null,
+    reflection: episode.reflection ?? null,
+    summary: episode.summary?.text ?? null,
+    steps: episode.steps.map((step) => ({
+      seq: step.seq,
+      tool: step.tool,
+      action: step.action,
+      status: step.result.status,
+      ...(step.result.status === 'success' && step.result.output !== undefined
+        ? { output: step.result.output }
+        : {}),
+      ...(step.result.status === 'error' ? { error: step.result.message } : {}),
+      latency_ms: step.latencyMs,
+    })),
+    pattern_ids: episode.patternIds,
+    heuristic_ids: episode.heuristicIds,
+  };
+}
+
+export function patternView(pattern: Pattern): z.infer<typeof PatternView> {
+  return {
+    pattern_id: pattern.id,
+    type: pattern.type,
+    description: pattern.description,
+    domain: pattern.context.domain,
+    task_type: pattern.context.taskType,
+    success_rate: pattern.successRate,
+    occurrences: pattern.occurrences,
+    effectiveness: pattern.effectiveness,
+    avg_latency_ms: pattern.avgLatencyMs,
+    evidence_episode_ids: pattern.evidence,
+    first_seen: pattern.firstSeen,
+    last_seen: pattern.lastSeen,
+    data: pattern.data,
+  };
+}
+
+export function foundEpisodesView(result: RetrievalResult): Array<z.infer<typeof FoundEpisodeView>> {
+  return result.episodes.map(({ episode, score, why }) => ({
+    episode_id: episode.id,
+    task: episode.task,
+    score,
+    why,
+    outcome: episode.outcome?.status ?? null,
+    reward: episode.reward?.total ?? null,
+  }));
+}
+
+export function foundPatternView(found: {
+  pattern: Pattern;
+  score: number;
+}): z.infer<typeof FoundPatternView> {
+  const { pattern, score } = found;
+  return {
+    pattern_id: pattern.id,
+    type: pattern.type,
+    description: pattern.description,
+    success_rate: pattern.successRate,
+    occurrences: pattern.occurrences,
+    score,
+  };
+}
+
+export function foundHeuristicsView(result: RetrievalResult): Array<z.infer<typeof FoundHeuristicView>> {
+  return result.heuristics.map(({ heuristic, score }) => ({
+    heuristic_id: heuristic.id,
+    condition: heuristic.conditionText,
+    action: heuristic.actionText,
+    confidence: heuristic.confidence,
+    score,
+  }));
+}
+
+export function playbookView(playbook: Playbook): z.infer<typeof PlaybookView> {
+  return {
+    steps: playbook.steps.map(({ tool, action, why }) => ({ tool, action, why })),
+    pitfalls: playbook.pitfalls,
+    when_to_apply: playbook.whenToApply,
+    confidence: playbook.confidence,
+    supporting_episode_ids: playbook.supportingEpisodeIds,
+    pattern_ids: playbook.patternIds,
+  };
+}
+
+export function outcomeText(outcome: Outcome): string {
+  return outcome.status === 'success' || outcome.status === 'partial' ? outcome.verdict : outcome.reason;
+}
+
+export function handoffView(handoff: Handoff): z.infer<typeof HandoffView> {
+  const checkpoint = handoff.lastCheckpoint;
+  return {
+    episode_id: handoff.episodeId,
+    task: handoff.task,
+    domain: handoff.context.domain,
+    status: handoff.status,
+    steps_done: handoff.stepsDone,
+    what_worked: handoff.whatWorked,
+    what_failed: handoff.whatFailed,
+    next_steps: handoff.nextSteps.map(({ tool, action, why }) => ({ tool, action, why })),
+    notes: handoff.notes,
+    last_checkpoint: checkpoint
+      ? { note: checkpoint.note, progress: checkpoint.progress ?? null, at: checkpoint.at }
+      : null,
+  };
+}
+
+export function linkView(link: Link): z.infer<typeof LinkView> {
+  return {
+    from_episode_id: link.from,
+    to_episode_id: link.to,
+    type: link.type,
+    note: link.note ?? null,
+    created_at: link.createdAt,
+  };
+}
