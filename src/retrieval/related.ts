@@ -7,14 +7,14 @@ import { normalizeByMax, type QueryContext, type Ranked, rankByScore } from './s
 
 /**
  * Patterns taught by the retrieved episodes: how relevant those episodes are (summed), times how well and how
- * often the pattern worked; scaled so the best is 1.
+ * often the pattern worked; scaled so the best is 1. `loaded` holds the candidates' patterns, read once.
  */
-export async function rankPatterns(
-  storage: StorageBackend,
+export function rankPatterns(
+  loaded: ReadonlyMap<string, Pattern>,
   episodes: readonly RetrievedEpisode[],
-): Promise<RetrievedPattern[]> {
+): RetrievedPattern[] {
   const support = supportById(episodes, (e) => e.episode.patternIds);
-  const patterns = await storage.getPatterns([...support.keys()]);
+  const patterns = [...support.keys()].flatMap((id) => loaded.get(id) ?? []);
   const raw = patterns.map((p) => (support.get(p.id) ?? 0) * quality(p));
   return topNormalized(patterns, raw, (p) => p.id).map(({ item, score }) => ({ pattern: item, score }));
 }

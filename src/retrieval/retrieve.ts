@@ -68,7 +68,7 @@ export async function retrieve(
       ids.add(id);
   }
   const candidates = await storage.getEpisodes([...ids], { steps: options.steps ?? false });
-  const effectiveness = await patternEffectiveness(storage, candidates);
+  const { patterns: loaded, effectiveness } = await candidatePatterns(storage, candidates);
 
   const scored = candidates.map((episode) => {
     const signals: Signals = {
@@ -105,30 +105,26 @@ export async function retrieve(
       context,
     ),
   }));
-  const [patterns, heuristics] = await Promise.all([
-    rankPatterns(storage, episodes),
-    rankHeuristics(storage, episodes),
-  ]);
+  const patterns = rankPatterns(loaded, episodes);
+  const heuristics = await rankHeuristics(storage, episodes);
   return { episodes, patterns, heuristics };
 }
 
-/** Mean effectiveness of each candidate's patterns (feedback from agents), 0.5 for none. */
-async function patternEffectiveness(
+/** The candidates' patterns, read once, and each candidate's mean pattern effectiveness (0.5 for none). */
+async function candidatePatterns(
   storage: StorageBackend,
   episodes: readonly Episode[],
-): Promise<Map<string, number>> {
+): Promise<{ patterns: Map<string, Pattern>; effectiveness: Map<string, number> }> {
   const patterns = new Map(
-    (await storage.getPatterns([...new Set(episodes.flatMap((e) => e.patternIds))])).map((p) => [
-      p.id,
-      p.effectiveness,
-    ]),
+    (await storage.getPatterns([...new Set(episodes.flatMap((e) => e.patternIds))])).map((p) => [p.id, p]),
   );
-  return new Map(
+  const effectiveness = new Map(
     episodes.map((e) => {
-      const values = e.patternIds.flatMap((id) => patterns.get(id) ?? []);
+      const values = e.patternIds.flatMap((id) => patterns.get(id)?.effectiveness ?? []);
       return [e.id, values.length === 0 ? 0.5 : values.reduce((a, b) => a + b, 0) / values.length];
     }),
   );
+  return { patterns, effectiveness };
 }
 
 type Scored = { item: { episode: Episode; signals: Signals }; score: number };
