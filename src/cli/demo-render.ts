@@ -93,6 +93,8 @@ export function renderDemo(t: Terminal, report: FullDemoReport): void {
   t.line(style.dim('Keep exploring it:'));
   const db = /\s/.test(report.db) ? `"${report.db}"` : report.db;
   t.line(`  npx slmem --db ${db} retrieve --task "cancel my order, I no longer need it" --domain retail`);
-  t.line(`  npx slmem --db ${db} playbook --task "exchange a delivered item for another size" --domain retail`);
+  t.line(
+    `  npx slmem --db ${db} playbook --task "exchange a delivered item for another size" --domain retail`,
+  );
   t.line(`  npx slmem --db ${db} pattern list`);
 }
