@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTempDirs, slmem, slmemJson, tempDb } from './run-cli.js';
+import { logStep, removeTempDirs, slmem, slmemJson, tempDb } from './run-cli.js';
 
 afterAll(() => removeTempDirs());
 
@@ -107,20 +107,8 @@ describe('slmem episode', () => {
   it('prints the completed episode with its patterns and heuristics as JSON', async () => {
     const { db } = tempDb();
     const id = await startEpisode(db);
-    await slmem([
-      '--db',
-      db,
-      'episode',
-      'log-step',
-      id,
-      '--tool',
-      'bash',
-      '--action',
-      'npm test',
-      '--error',
-      'boom',
-    ]);
-    await slmem(['--db', db, 'episode', 'log-step', id, '--tool', 'edit', '--action', 'fix']);
+    await logStep(db, id, 'bash', 'npm test', '--error', 'boom');
+    await logStep(db, id, 'edit', 'fix');
     const report = await slmemJson<JsonEpisode & { patterns: Array<{ id: string }>; heuristics: unknown[] }>([
       '--db',
       db,

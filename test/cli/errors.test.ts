@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTempDirs, slmem, slmemJson, tempDb } from './run-cli.js';
+import { logStep, removeTempDirs, slmem, slmemJson, tempDb } from './run-cli.js';
 
 afterAll(() => removeTempDirs());
 
@@ -36,33 +36,9 @@ describe('slmem errors', () => {
   it('exits 2 for bad --params JSON and says what to pass', async () => {
     const { db } = tempDb();
     const { id } = await slmemJson<{ id: string }>(['--db', db, 'episode', 'start', '--task', 'x']);
-    const bad = await slmem([
-      '--db',
-      db,
-      'episode',
-      'log-step',
-      id,
-      '--tool',
-      't',
-      '--action',
-      'a',
-      '--params',
-      '{oops',
-    ]);
+    const bad = await logStep(db, id, 't', 'a', '--params', '{oops');
     expectOneLineError(bad, 2, '--params is not valid JSON');
-    const array = await slmem([
-      '--db',
-      db,
-      'episode',
-      'log-step',
-      id,
-      '--tool',
-      't',
-      '--action',
-      'a',
-      '--params',
-      '[1]',
-    ]);
+    const array = await logStep(db, id, 't', 'a', '--params', '[1]');
     expectOneLineError(array, 2, 'must be a JSON object');
     const shown = await slmemJson<{ steps: unknown[] }>(['--db', db, 'episode', 'show', id]);
     expect(shown.steps).toHaveLength(0);
@@ -86,19 +62,7 @@ describe('slmem errors', () => {
       '--limit must be a whole number',
     );
     expectOneLineError(await slmem(['--db', db, 'retrieve', '--task', 'x', '--limit', '0']), 2, '--limit');
-    const step = await slmem([
-      '--db',
-      db,
-      'episode',
-      'log-step',
-      'id',
-      '--tool',
-      't',
-      '--action',
-      'a',
-      '--latency-ms',
-      'fast',
-    ]);
+    const step = await logStep(db, 'id', 't', 'a', '--latency-ms', 'fast');
     expectOneLineError(step, 2, '--latency-ms must be a number');
   });
 
@@ -107,20 +71,7 @@ describe('slmem errors', () => {
     expectOneLineError(await slmem(['--db', db, 'episode', 'start']), 2, "required option '--task <text>'");
     expectOneLineError(await slmem(['--db', db, 'stats', '--verbose']), 2, "unknown option '--verbose'");
     expectOneLineError(await slmem(['--db', db, 'retreive']), 2, 'unknown command');
-    const both = await slmem([
-      '--db',
-      db,
-      'episode',
-      'log-step',
-      'id',
-      '--tool',
-      't',
-      '--action',
-      'a',
-      '--output',
-      'o',
-      '--timeout',
-    ]);
+    const both = await logStep(db, 'id', 't', 'a', '--output', 'o', '--timeout');
     expectOneLineError(both, 2, 'cannot be used with');
   });
 

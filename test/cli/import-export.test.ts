@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTempDirs, slmem, slmemJson, tempDb, writeTauJsonl } from './run-cli.js';
+import { logStep, removeTempDirs, slmem, slmemJson, tempDb, writeTauJsonl } from './run-cli.js';
 
 afterAll(() => removeTempDirs());
 
@@ -76,35 +76,8 @@ describe('slmem export', () => {
       '--tags',
       'x',
     ]);
-    await slmem([
-      '--db',
-      db,
-      'episode',
-      'log-step',
-      id,
-      '--tool',
-      'bash',
-      '--action',
-      'make',
-      '--error',
-      'E1',
-      '--tokens',
-      '3',
-    ]);
-    await slmem([
-      '--db',
-      db,
-      'episode',
-      'log-step',
-      id,
-      '--tool',
-      'bash',
-      '--action',
-      'make',
-      '--timeout',
-      '--params',
-      '{"j":4}',
-    ]);
+    await logStep(db, id, 'bash', 'make', '--error', 'E1', '--tokens', '3');
+    await logStep(db, id, 'bash', 'make', '--timeout', '--params', '{"j":4}');
     await slmem(['--db', db, 'episode', 'complete', id, '--outcome', 'failure', '--reason', 'flaky']);
 
     const first = join(dir, 'first.jsonl');

@@ -33,6 +33,17 @@ export function slmem(
   });
 }
 
+/** `slmem --db DB episode log-step ID --tool TOOL --action ACTION ...more`, the call most tests repeat. */
+export function logStep(
+  db: string,
+  id: string,
+  tool: string,
+  action: string,
+  ...more: string[]
+): Promise<CliResult> {
+  return slmem(['--db', db, 'episode', 'log-step', id, '--tool', tool, '--action', action, ...more]);
+}
+
 /** Runs with `--json` and parses stdout, failing loudly with stderr when the command failed. */
 export async function slmemJson<T>(
   args: string[],
