@@ -32,7 +32,14 @@ export type { RandomSource } from './ids.js';
 export { contentId, cryptoRandom, isUuid, seededRandom, uuidV7Generator } from './ids.js';
 export type { EpisodeRecord, ParsedEpisodeRecord } from './interchange.js';
 export { EpisodeRecordSchema, episodeToRecord, recordSteps } from './interchange.js';
-export type { ExistingLearning, Learn, LearningPlan, LearningResult } from './learning-plan.js';
+export type {
+  ExistingLearning,
+  Learn,
+  LearningPlan,
+  LearningResult,
+  ToolCount,
+  ToolEvidence,
+} from './learning-plan.js';
 export type { MemoryLimits } from './limits.js';
 export { DEFAULT_LIMITS, truncateText } from './limits.js';
 export { parseInput } from './parse.js';

@@ -12,6 +12,27 @@ export interface LearningResult {
   /** Patterns and heuristics after merging: the rows to write. */
   patterns: Pattern[];
   heuristics: Heuristic[];
+  /** What the episode adds to the counts of which task features go with which tools. */
+  toolEvidence: ToolEvidence;
+}
+
+/**
+ * One finished episode's contribution to the tool model: every (feature, tool) pair gets one more success or
+ * one more failure in `domain`. Counts only add, so a store writes them with an upsert, in any order.
+ */
+export interface ToolEvidence {
+  domain: string;
+  features: string[];
+  tools: string[];
+  success: boolean;
+}
+
+/** A stored count: episodes of `domain` with `feature` that used `tool`, by outcome. */
+export interface ToolCount {
+  feature: string;
+  tool: string;
+  successes: number;
+  failures: number;
 }
 
 /**

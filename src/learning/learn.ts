@@ -12,6 +12,7 @@ import { mergeAll, mergePatterns } from './patterns/merge.js';
 import { reflectOnEpisode } from './reflection.js';
 import { DEFAULT_REWARD_WEIGHTS, type RewardWeights, scoreEpisode } from './reward.js';
 import { summarizeEpisode } from './summary.js';
+import { toolEvidenceOf } from './tool-model.js';
 
 export interface LearningOptions {
   rewardWeights?: RewardWeights;
@@ -55,7 +56,7 @@ export function planLearning(episode: EndedEpisode, options: LearningOptions = {
       patternIds: sortedUnique(patterns.map((p) => p.id)),
       heuristicIds: sortedUnique(heuristics.map((h) => h.id)),
     };
-    return { episode: completed, patterns, heuristics };
+    return { episode: completed, patterns, heuristics, toolEvidence: toolEvidenceOf(episode) };
   }
 
   return { patternKeys: observations.map((p) => p.key), heuristicTriggers: triggers, finish };

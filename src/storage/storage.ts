@@ -15,6 +15,7 @@ import type {
   PatternType,
   Step,
   TaskType,
+  ToolCount,
 } from '../core/index.js';
 
 export interface EpisodeFilter {
@@ -124,6 +125,12 @@ export interface StorageBackend {
   searchEpisodes(query: { text: string; limit: number }): Promise<LexicalHit[]>;
   /** Ids of the newest completed episodes, optionally of one domain. */
   recentEpisodeIds(query: { domain?: string; limit: number }): Promise<string[]>;
+
+  /**
+   * The tool model's counts for these task features (see `ToolEvidence`): in one domain, or summed over all
+   * domains when none is given. The counts are written by `completeEpisode` and `importEpisodes`.
+   */
+  toolCounts(query: { domain?: string; features: readonly string[] }): Promise<ToolCount[]>;
 
   /** Full-text search over pattern descriptions and signatures. */
   searchPatterns(query: { text: string; limit: number }): Promise<LexicalHit[]>;

@@ -193,6 +193,35 @@ export function runStorageContract(
       expect(grepEditTest?.evidence).toHaveLength(2);
     });
 
+    it('counts which task words went with which tools, by outcome, per domain', async () => {
+      const failed = {
+        ...finished({ task: 'Deploy the login service' }, ['build', 'deploy']),
+        outcome: { status: 'failure' as const, reason: 'rolled back' },
+      };
+      const results = await storage.importEpisodes(
+        [
+          finished({ task: 'Deploy the login service' }, ['build', 'deploy']),
+          failed,
+          finished({ task: 'Deploy billing', context: { ...episode().context, domain: 'ops' } }, ['deploy']),
+        ],
+        learn,
+      );
+      expect(results.every((r) => r.ok)).toBe(true);
+      const web = await storage.toolCounts({ domain: 'web', features: ['deploy', '*'] });
+      const cell = (feature: string, tool: string) =>
+        web.find((c) => c.feature === feature && c.tool === tool);
+      expect(cell('deploy', 'deploy')).toEqual({
+        feature: 'deploy',
+        tool: 'deploy',
+        successes: 1,
+        failures: 1,
+      });
+      expect(cell('*', '*')).toEqual({ feature: '*', tool: '*', successes: 1, failures: 1 });
+      const all = await storage.toolCounts({ features: ['deploy'] });
+      expect(all.find((c) => c.tool === 'deploy')?.successes).toBe(2);
+      expect(await storage.toolCounts({ features: [] })).toEqual([]);
+    });
+
     it('imports a batch, rolling back only the episode that fails', async () => {
       const good = finished({}, ['grep', 'edit']);
       const duplicate = finished({ id: good.id }, ['bash']);

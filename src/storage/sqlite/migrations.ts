@@ -145,4 +145,14 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX episode_links_to ON episode_links (to_rid, type);
   `,
+  `
+  CREATE TABLE tool_evidence (
+    domain    TEXT NOT NULL,
+    feature   TEXT NOT NULL,
+    tool      TEXT NOT NULL,
+    successes INTEGER NOT NULL DEFAULT 0,
+    failures  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (domain, feature, tool)
+  ) WITHOUT ROWID;
+  `,
 ];

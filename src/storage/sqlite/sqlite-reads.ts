@@ -7,6 +7,7 @@ import {
   type Pattern,
   type PatternType,
   type Step,
+  type ToolCount,
 } from '../../core/index.js';
 import type { EpisodeFilter, HeuristicFilter, LexicalHit, PatternFilter, StorageStats } from '../storage.js';
 import type { Sql } from './driver.js';
@@ -211,4 +212,26 @@ export function stats(sql: Sql): StorageStats {
     byDomain,
     averageReward: reward.r === null ? null : Math.round(reward.r * 10_000) / 10_000,
   };
+}
+
+/** Tool-model counts of the features, in one domain or summed over all of them. */
+export function toolCounts(sql: Sql, query: { domain?: string; features: readonly string[] }): ToolCount[] {
+  if (query.features.length === 0) return [];
+  const features = JSON.stringify(query.features);
+  const rows =
+    query.domain === undefined
+      ? sql(
+          `SELECT feature, tool, SUM(successes) AS successes, SUM(failures) AS failures FROM tool_evidence
+           WHERE feature IN (SELECT value FROM json_each(?)) GROUP BY feature, tool`,
+        ).all(features)
+      : sql(
+          `SELECT feature, tool, successes, failures FROM tool_evidence
+           WHERE domain = ? AND feature IN (SELECT value FROM json_each(?))`,
+        ).all(query.domain, features);
+  return (rows as Array<Record<string, unknown>>).map((r) => ({
+    feature: String(r.feature),
+    tool: String(r.tool),
+    successes: Number(r.successes),
+    failures: Number(r.failures),
+  }));
 }

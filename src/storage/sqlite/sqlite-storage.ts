@@ -10,6 +10,7 @@ import type {
   Outcome,
   Pattern,
   Step,
+  ToolCount,
 } from '../../core/index.js';
 import { MemoryError } from '../../core/index.js';
 import type {
@@ -145,6 +146,10 @@ export class SqliteStorage implements StorageBackend {
         }),
       ),
     );
+  }
+
+  async toolCounts(query: { domain?: string; features: readonly string[] }): Promise<ToolCount[]> {
+    return this.#guard(() => reads.toolCounts(this.#statement, query));
   }
 
   async getEpisode(id: string): Promise<Episode | null> {

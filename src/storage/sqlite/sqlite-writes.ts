@@ -1,4 +1,12 @@
-import type { Episode, Learn, LearningResult, Outcome, Pattern, Step } from '../../core/index.js';
+import type {
+  Episode,
+  Learn,
+  LearningResult,
+  Outcome,
+  Pattern,
+  Step,
+  ToolEvidence,
+} from '../../core/index.js';
 import type { Sql } from './driver.js';
 import { ftsDocument, rowToHeuristic, rowToPattern, stepValues } from './rows.js';
 import { deleteAnnVectors } from './sqlite-ann.js';
@@ -63,6 +71,7 @@ export function learnAndStore(
   for (const h of result.heuristics) {
     upsertHeuristic.run(h.id, h.key, h.trigger, h.domain, h.confidence, JSON.stringify(h));
   }
+  addToolEvidence(sql, result.toolEvidence);
   const rid = (sql('SELECT rid FROM episodes WHERE id = ?').get(done.id) as { rid: number }).rid;
   sql('INSERT INTO episodes_fts (rowid, task, summary, tools, reflection) VALUES (?, ?, ?, ?, ?)').run(
     rid,
@@ -70,6 +79,17 @@ export function learnAndStore(
   );
   bumpGeneration(sql);
   return result;
+}
+
+/** One more episode for every (feature, tool) pair of the evidence; counts only add. */
+function addToolEvidence(sql: Sql, evidence: ToolEvidence): void {
+  const column = evidence.success ? 'successes' : 'failures';
+  const upsert = sql(
+    `INSERT INTO tool_evidence (domain, feature, tool, ${column}) VALUES (?, ?, ?, 1)
+     ON CONFLICT (domain, feature, tool) DO UPDATE SET ${column} = ${column} + 1`,
+  );
+  for (const feature of evidence.features)
+    for (const tool of evidence.tools) upsert.run(evidence.domain, feature, tool);
 }
 
 /**
