@@ -1,21 +1,22 @@
-import type { Episode, Heuristic, Pattern, TaskContext, ToolStep } from '../core/index.js';
+import type { Heuristic, Pattern, TaskContext } from '../core/index.js';
 import {
-  clamp01,
-  compareText,
-  cut,
-  groupRepeats,
-  isSuccessStep,
-  matchSubsequence,
-  round,
-  trimAction,
-} from './episode-utils.js';
+  type Consensus,
+  type ConsensusSettings,
+  type Neighbour,
+  reconcile,
+  type ToolSupport,
+} from './consensus.js';
+import { clamp01, compareText, round } from './episode-utils.js';
 import { pitfallsOf, whenToApply } from './playbook-notes.js';
+import type { ToolModel } from './tool-model.js';
 
 export interface PlaybookStep {
   order: number;
   tool: string;
   action: string;
   why: string;
+  /** How strongly the evidence supports this step, in [0, 1]. */
+  support: number;
 }
 
 export interface Playbook {
@@ -23,143 +24,139 @@ export interface Playbook {
   steps: PlaybookStep[];
   pitfalls: string[];
   whenToApply: string[];
+  /** Estimated chance that the plan's distinctive steps are the right ones, in [0, 1]. */
   confidence: number;
   supportingEpisodeIds: string[];
   patternIds: string[];
   heuristicIds: string[];
+  /** Similar episodes weighed: those that succeeded and those that failed. */
+  evidence: { successes: number; failures: number };
 }
 
 export interface PlaybookInput {
   task: string;
   context: TaskContext;
   /** Ranked best first; `score` in [0, 1]; steps loaded. */
-  episodes: Array<{ episode: Episode; score: number }>;
+  episodes: Neighbour[];
   patterns: Pattern[];
   heuristics: Heuristic[];
+  /** What the task's words predict across the memory (empty: nothing learned yet). */
+  model?: ToolModel;
   maxSteps: number;
+  settings?: Partial<PlaybookSettings>;
 }
+
+/** The learned parts a playbook uses; all on by default. */
+export type PlaybookSettings = ConsensusSettings;
+
+export const DEFAULT_PLAYBOOK_SETTINGS: Readonly<PlaybookSettings> = Object.freeze({
+  consensus: true,
+  toolModel: true,
+  failures: true,
+});
 
 const MAX_SUPPORT = 10;
-const CONSENSUS_TOP = 5;
-
-interface Backbone {
-  steps: Array<ToolStep & { why: string }>;
-  supportingEpisodeIds: string[];
-  /** Success rate of the backbone pattern, or the reward of the episode it came from. */
-  rate: number;
-  evidence: number;
-  patternId?: string;
-}
+const MAX_PATTERNS = 3;
 
 /**
- * A step-by-step plan for a new task from what worked before: the backbone is the best tool sequence
- * pattern backed by the given episodes (or the steps of the best successful episode), with advice from
- * decision points, pitfalls from error recoveries, rules and past failures, and a confidence in [0, 1]: the
- * mean of the top match's score, the backbone's success rate and its evidence (saturating at 5 episodes),
- * times the share of the top 5 matches whose steps follow the backbone.
+ * A step-by-step plan for a new task from the evidence about it: the similar successful episodes' steps
+ * reconciled into one sequence (see `reconcile`), weighted by similarity, reward and feedback and blended
+ * with what the task's words predict across the memory; similar failed runs become pitfalls, never steps.
+ * With thin evidence it says less. `confidence` estimates the chance that the plan's distinctive tools are
+ * the right ones: the weighted share of similar successes that used exactly them, shrunk towards 0 when
+ * there are few, and calibrated on the noisy-run benchmark (eval/README.md).
  *
  * @example
- * const playbook = buildPlaybook({ task, context, episodes, patterns, heuristics, maxSteps: 8 });
+ * const playbook = buildPlaybook({ task, context, episodes, patterns, heuristics, model, maxSteps: 8 });
  * playbook.steps.map((s) => s.tool); // ['read_file', 'edit', 'run_tests']
  */
 export function buildPlaybook(input: PlaybookInput): Playbook {
-  const backbone = chooseBackbone(input);
-  const patternIds = new Set<string>(backbone?.patternId ? [backbone.patternId] : []);
+  const settings = { ...DEFAULT_PLAYBOOK_SETTINGS, ...input.settings };
+  const found = reconcile(input.episodes, input.model ?? [], settings);
   const cap = Math.max(0, Math.floor(Number.isFinite(input.maxSteps) ? input.maxSteps : 0));
-  const steps = (backbone?.steps ?? []).slice(0, cap).map((s, i) => ({
+  const patternIds = new Set<string>();
+  const steps = found.steps.slice(0, cap).map((s, i) => ({
     order: i + 1,
     tool: s.tool,
     action: s.action,
-    why: s.why + decisionAdvice(s.tool, input.patterns, patternIds),
+    why: explainStep(s.support) + decisionAdvice(s.tool, input.patterns, patternIds),
+    support: round(s.support.support, 3),
   }));
+  for (const id of matchingPatterns(
+    input.patterns,
+    steps.map((s) => s.tool),
+    found.supportingIds,
+  ))
+    patternIds.add(id);
   const heuristicIds = new Set<string>();
-  const pitfalls = pitfallsOf(input, new Set(steps.map((s) => s.tool)), patternIds, heuristicIds);
-  const supporting = steps.length > 0 ? (backbone?.supportingEpisodeIds ?? []) : [];
-  const topScore = clamp01(input.episodes[0]?.score ?? 0);
-  const confidence =
-    steps.length === 0 || !backbone
-      ? 0
-      : round(
-          ((topScore + clamp01(backbone.rate) + Math.min(1, backbone.evidence / 5)) / 3) *
-            consensus(
-              steps.map((s) => s.tool),
-              input.episodes,
-            ),
-          3,
-        );
+  const avoided = found.avoided.map(
+    (a) =>
+      `In similar runs that failed, agents ran ${a.tool} (${Math.round(a.failed * 100)}% of the failed runs' weight, ${Math.round(a.neighbours * 100)}% of the successful ones): avoid it unless the task needs it`,
+  );
+  const pitfalls = [
+    ...avoided,
+    ...pitfallsOf(input, new Set(steps.map((s) => s.tool)), patternIds, heuristicIds),
+  ].slice(0, 5);
+  const supporting = steps.length > 0 ? found.supportingIds.slice(0, MAX_SUPPORT) : [];
   return {
     task: input.task,
     steps,
     pitfalls,
     whenToApply: whenToApply(input, supporting),
-    confidence,
+    confidence: steps.length === 0 ? 0 : round(calibrate(found), 3),
     supportingEpisodeIds: supporting,
     patternIds: [...patternIds],
     heuristicIds: [...heuristicIds],
+    evidence: { successes: found.successes, failures: found.failures },
   };
+}
+
+/** The raw agreement, shrunk by how much evidence stands behind it. */
+function calibrate(found: Consensus): number {
+  const key = found.steps.map((s) => s.support.support);
+  const weakest = key.length > 0 ? Math.min(...key) : 0;
+  return clamp01(((found.mass * found.agreement + weakest) / (found.mass + 1 + 0.35)) ** 1);
+}
+
+function explainStep(s: ToolSupport): string {
+  const parts: string[] = [];
+  if (s.count > 0) {
+    parts.push(
+      `used by ${s.count} similar successful run${s.count === 1 ? '' : 's'} (${Math.round(s.neighbours * 100)}% of their weight)`,
+    );
+  }
+  if (s.predicted !== undefined && s.predicted >= 0.3) {
+    parts.push(`the task's words predict it (${Math.round(s.predicted * 100)}% of such successes use it)`);
+  }
+  if (s.failed > 0) parts.push(`also in ${Math.round(s.failed * 100)}% of similar failed runs`);
+  const text = parts.join('; ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**
- * Share of the top matches whose successful steps contain the playbook's tools in order. A playbook only the
- * best match agrees with, while the next four did something else, deserves little confidence.
+ * Tool-sequence patterns the plan applies: their tools appear in the plan in order and a supporting episode
+ * taught them. These are what feedback on the playbook credits or blames.
  */
-function consensus(tools: readonly string[], episodes: PlaybookInput['episodes']): number {
-  const top = episodes.slice(0, CONSENSUS_TOP);
-  if (top.length === 0 || tools.length === 0) return 0;
-  const agreeing = top.filter(
-    ({ episode }) => matchSubsequence(episode.steps.filter(isSuccessStep), tools, 0) >= 0,
-  );
-  return agreeing.length / top.length;
-}
-
-function chooseBackbone(input: PlaybookInput): Backbone | undefined {
-  const scores = new Map<string, number>();
-  for (const { episode, score } of input.episodes)
-    if (!scores.has(episode.id)) scores.set(episode.id, clamp01(score));
-  const ranked = input.patterns
-    .flatMap((p) => (p.data.type === 'tool_sequence' ? [{ p, steps: p.data.steps }] : []))
-    .map(({ p, steps }) => {
-      const backed = p.evidence.filter((id) => scores.has(id));
-      const quality = (0.5 + 0.5 * p.successRate) * Math.log2(1 + p.occurrences) * (0.5 + p.effectiveness);
-      const support = backed.reduce((sum, id) => sum + (scores.get(id) ?? 0), 0);
-      return { p, steps, backed, quality, score: support * quality };
-    })
+function matchingPatterns(
+  patterns: readonly Pattern[],
+  tools: readonly string[],
+  supporting: readonly string[],
+): string[] {
+  const backed = new Set(supporting);
+  const inOrder = (seq: readonly string[]) => {
+    let i = 0;
+    for (const tool of tools) if (tool === seq[i]) i++;
+    return i === seq.length;
+  };
+  return patterns
+    .flatMap((p) => (p.data.type === 'tool_sequence' ? [{ p, seq: p.data.steps.map((s) => s.tool) }] : []))
+    .filter(({ p, seq }) => seq.length >= 2 && inOrder(seq) && p.evidence.some((id) => backed.has(id)))
     .sort(
       (a, b) =>
-        b.score - a.score ||
-        b.quality - a.quality ||
-        b.steps.length - a.steps.length ||
-        compareText(a.p.id, b.p.id),
-    );
-  const best = ranked[0];
-  // A pattern none of the matched episodes shows loses to a matched episode, but beats nothing at all.
-  const fromEpisode = best && best.score > 0 ? undefined : episodeBackbone(input.episodes);
-  if (fromEpisode || !best) return fromEpisode;
-  const backed = new Set(best.backed);
-  const k = backed.size;
-  const n = best.p.occurrences;
-  const why = `Used in ${n} past episode${n === 1 ? '' : 's'}, ${Math.round(best.p.successRate * 100)}% succeeded; seen in ${k} of the top matches`;
-  return {
-    steps: best.steps.map((s) => ({ ...s, why })),
-    supportingEpisodeIds: [
-      ...new Set(input.episodes.map((e) => e.episode.id).filter((id) => backed.has(id))),
-    ].slice(0, MAX_SUPPORT),
-    rate: best.p.successRate,
-    evidence: best.p.evidence.length,
-    patternId: best.p.id,
-  };
-}
-
-function episodeBackbone(episodes: PlaybookInput['episodes']): Backbone | undefined {
-  const usable = (status: string) =>
-    episodes.find(({ episode }) => episode.outcome?.status === status && episode.steps.some(isSuccessStep));
-  const chosen = (usable('success') ?? usable('partial'))?.episode;
-  if (!chosen) return undefined;
-  const why = `As in episode ${chosen.id.slice(0, 8)}: ${cut(chosen.task, 60)}`;
-  const steps = groupRepeats(chosen.steps.filter(isSuccessStep)).flatMap((group) =>
-    group[0] ? [{ tool: group[0].tool, action: trimAction(group[0].action), why }] : [],
-  );
-  return { steps, supportingEpisodeIds: [chosen.id], rate: chosen.reward?.total ?? 0, evidence: 1 };
+        b.seq.length - a.seq.length || b.p.occurrences - a.p.occurrences || compareText(a.p.id, b.p.id),
+    )
+    .slice(0, MAX_PATTERNS)
+    .map(({ p }) => p.id);
 }
 
 function bestDecision(

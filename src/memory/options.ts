@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, MemoryLimits, RandomSource } from '../core/index.js';
 import type { EmbeddingProvider, EmbeddingsConfig } from '../embeddings/index.js';
-import type { RewardWeights } from '../learning/index.js';
+import type { PlaybookSettings, RewardWeights } from '../learning/index.js';
 import type { RetrievalSettings, RetrievalWeights } from '../retrieval/index.js';
 import type { StorageBackend } from '../storage/index.js';
 
@@ -37,6 +37,12 @@ export interface MemoryOptions {
   embeddings?: EmbeddingProvider | EmbeddingsConfig | false;
   /** Candidate sources, fusion, re-ranking weights and diversity; see `RetrievalSettings` for the defaults. */
   retrieval?: Partial<Omit<RetrievalSettings, 'weights'>> & { weights?: Partial<RetrievalWeights> };
+  /**
+   * Which learned parts playbooks use (all on by default): `consensus` reconciles the similar successful
+   * episodes (off: follow the most similar one), `toolModel` blends in what the task's words predict,
+   * `failures` lets similar failed runs count against the tools they used.
+   */
+  playbook?: Partial<PlaybookSettings>;
   /** The retrieval result cache (LRU + TTL, invalidated by any write): default 500 entries, 60 s; `false` turns it off. */
   queryCache?: { maxEntries?: number; ttlMs?: number } | false;
   /** Where background problems are reported (default: one line on stderr). */

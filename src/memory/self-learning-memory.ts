@@ -45,9 +45,11 @@ import {
 import { createEmbeddingProvider, type EmbeddingProvider, withQueryCache } from '../embeddings/index.js';
 import {
   buildPlaybook,
+  DEFAULT_PLAYBOOK_SETTINGS,
   DEFAULT_REWARD_WEIGHTS,
   type Handoff,
   type Playbook,
+  type PlaybookSettings,
   planLearning,
 } from '../learning/index.js';
 import {
@@ -126,6 +128,7 @@ export class SelfLearningMemory implements AsyncDisposable {
   readonly #limits: MemoryLimits;
   readonly #learn: Learn;
   readonly #settings: RetrievalSettings;
+  readonly #playbookSettings: PlaybookSettings;
   readonly #log: (message: string) => void;
   /** The provider as configured, and the same behind an in-memory cache for query texts. */
   readonly #provider: EmbeddingProvider | undefined;
@@ -143,6 +146,7 @@ export class SelfLearningMemory implements AsyncDisposable {
     const rewardWeights = { ...DEFAULT_REWARD_WEIGHTS, ...options.rewardWeights };
     this.#learn = (episode) => planLearning(episode, { rewardWeights });
     this.#settings = resolveRetrievalSettings(options.retrieval);
+    this.#playbookSettings = { ...DEFAULT_PLAYBOOK_SETTINGS, ...options.playbook };
     this.#log = options.log ?? ((message) => process.stderr.write(`slmem: ${message}\n`));
     const embeddings = options.embeddings ?? { provider: 'use' };
     this.#provider =
@@ -272,10 +276,16 @@ export class SelfLearningMemory implements AsyncDisposable {
         ...(request.context.language ? { language: request.context.language } : {}),
         ...(request.context.framework ? { framework: request.context.framework } : {}),
       },
-      episodes: found.episodes.map(({ episode, score }) => ({ episode, score })),
+      episodes: found.episodes.map(({ episode, score, signals }) => ({
+        episode,
+        score,
+        effectiveness: signals.effectiveness,
+      })),
       patterns: found.patterns.map((p) => p.pattern),
       heuristics: found.heuristics.map((h) => h.heuristic),
+      model: found.toolModel,
       maxSteps: request.maxSteps,
+      settings: this.#playbookSettings,
     });
   }
 

@@ -1,4 +1,5 @@
 import { contentTokens, type Episode, type Heuristic, type Pattern } from '../core/index.js';
+import { predictionMatch, predictTools, type ToolModel, taskFeatures, usedTools } from '../learning/index.js';
 import type { StorageBackend } from '../storage/index.js';
 import { describeSimilarity, type RetrievalEnvironment, vectorHits } from './environment.js';
 import { fuse } from './fusion.js';
@@ -43,6 +44,8 @@ export interface RetrievalResult {
   episodes: RetrievedEpisode[];
   patterns: RetrievedPattern[];
   heuristics: RetrievedHeuristic[];
+  /** Which tools the task's words predict, learned from every completed episode (best first). */
+  toolModel: ToolModel;
 }
 
 /** Finds past episodes for a task (BM25 + vectors, fused, re-ranked, diversified), then what they taught. */
@@ -56,10 +59,13 @@ export async function retrieve(
   const context = query.context ?? {};
   const pool = Math.max(limit, settings.candidatePool);
 
-  const [lexical, similar] = await Promise.all([
+  const features = taskFeatures(query.task, context);
+  const [lexical, similar, counts] = await Promise.all([
     settings.mode === 'vector' ? [] : storage.searchEpisodes({ text: query.task, limit: pool }),
     vectorHits(env, 'episode', query.task, pool),
+    storage.toolCounts({ ...(context.domain === undefined ? {} : { domain: context.domain }), features }),
   ]);
+  const toolModel = predictTools(counts, features);
   const relevance = fuse(lexical, similar, settings);
   // Domain is a strong signal, not a filter: recent episodes of the same domain compete even without a match.
   const ids = new Set(relevance.keys());
@@ -67,7 +73,8 @@ export async function retrieve(
     for (const id of await storage.recentEpisodeIds({ domain: context.domain, limit: Math.ceil(pool / 5) }))
       ids.add(id);
   }
-  const candidates = await storage.getEpisodes([...ids], { steps: options.steps ?? false });
+  // The tools of each candidate are needed for the prediction signal, so steps are always read.
+  const candidates = await storage.getEpisodes([...ids], { steps: true });
   const { patterns: loaded, effectiveness } = await candidatePatterns(storage, candidates);
 
   const scored = candidates.map((episode) => {
@@ -81,6 +88,7 @@ export async function retrieve(
         settings.weights.recencyHalfLifeDays,
       ),
       effectiveness: effectiveness.get(episode.id) ?? 0.5,
+      prediction: predictionMatch(toolModel, new Set(usedTools(episode.steps))),
     };
     return {
       item: { episode, signals },
@@ -94,7 +102,7 @@ export async function retrieve(
   const similarity = new Map(similar.map((h) => [h.id, h.score]));
   const queryTerms = new Set(contentTokens(query.task));
   const episodes = chosen.map(({ item, score }) => ({
-    episode: item.episode,
+    episode: options.steps === false ? { ...item.episode, steps: [] } : item.episode,
     score: round(score),
     signals: item.signals,
     why: explain(
@@ -107,7 +115,7 @@ export async function retrieve(
   }));
   const patterns = rankPatterns(loaded, episodes);
   const heuristics = await rankHeuristics(storage, episodes);
-  return { episodes, patterns, heuristics };
+  return { episodes, patterns, heuristics, toolModel };
 }
 
 /** The candidates' patterns, read once, and each candidate's mean pattern effectiveness (0.5 for none). */
@@ -175,5 +183,6 @@ function explain(
     parts.push(`${episode.outcome.status}, reward ${(episode.reward?.total ?? 0).toFixed(2)}`);
   if (signals.recency >= 0.9) parts.push('recent');
   if (signals.effectiveness > 0.6) parts.push('its patterns helped before');
+  if (signals.prediction >= 0.5) parts.push('used the tools this task calls for');
   return parts.join('; ');
 }

@@ -12,6 +12,8 @@ export interface RetrievalWeights {
   recency: number;
   /** Mean effectiveness of the episode's patterns, from agents' feedback (0.5 when there is none). */
   effectiveness: number;
+  /** How well the episode's tools match what the task's words predict (the learned tool model). */
+  prediction: number;
   recencyHalfLifeDays: number;
 }
 
@@ -21,6 +23,7 @@ export const DEFAULT_RETRIEVAL_WEIGHTS: RetrievalWeights = {
   reward: 0.1,
   recency: 0.05,
   effectiveness: 0.05,
+  prediction: 0.15,
   recencyHalfLifeDays: 30,
 };
 
@@ -40,6 +43,7 @@ export interface Signals {
   reward: number;
   recency: number;
   effectiveness: number;
+  prediction: number;
 }
 
 /** Divides each value by the largest; all zeros (or an empty list) stay zeros. */
@@ -92,14 +96,21 @@ export function recencyScore(endedAtMs: number, nowMs: number, halfLifeDays: num
 
 /** Weighted mean of the signals, in [0, 1] when every signal is. */
 export function combineSignals(signals: Signals, weights: RetrievalWeights): number {
-  const sum = weights.relevance + weights.context + weights.reward + weights.recency + weights.effectiveness;
+  const sum =
+    weights.relevance +
+    weights.context +
+    weights.reward +
+    weights.recency +
+    weights.effectiveness +
+    weights.prediction;
   if (sum <= 0) return 0;
   const score =
     signals.relevance * weights.relevance +
     signals.context * weights.context +
     signals.reward * weights.reward +
     signals.recency * weights.recency +
-    signals.effectiveness * weights.effectiveness;
+    signals.effectiveness * weights.effectiveness +
+    signals.prediction * weights.prediction;
   return Math.min(1, Math.max(0, score / sum));
 }
 

@@ -86,6 +86,7 @@ describe('combineSignals', () => {
           context: fc.double({ min: 0, max: 1, noNaN: true }),
           reward: fc.double({ min: 0, max: 1, noNaN: true }),
           recency: fc.double({ min: 0, max: 1, noNaN: true }),
+          prediction: fc.double({ min: 0, max: 1, noNaN: true }),
         }),
         (signals) => {
           const score = combineSignals(signals, DEFAULT_RETRIEVAL_WEIGHTS);
@@ -100,16 +101,23 @@ describe('combineSignals', () => {
       reward: 0,
       recency: 0,
       effectiveness: 0,
+      prediction: 0,
       recencyHalfLifeDays: 30,
     };
-    expect(combineSignals({ relevance: 1, context: 1, reward: 1, recency: 1, effectiveness: 1 }, zero)).toBe(
-      0,
-    );
+    const ones = { relevance: 1, context: 1, reward: 1, recency: 1, effectiveness: 1, prediction: 1 };
+    expect(combineSignals(ones, zero)).toBe(0);
   });
 
   it('rises with each signal', () => {
-    const base = { relevance: 0.5, context: 0.5, reward: 0.5, recency: 0.5, effectiveness: 0.5 };
-    for (const key of ['relevance', 'context', 'reward', 'recency', 'effectiveness'] as const) {
+    const base = {
+      relevance: 0.5,
+      context: 0.5,
+      reward: 0.5,
+      recency: 0.5,
+      effectiveness: 0.5,
+      prediction: 0.5,
+    };
+    for (const key of ['relevance', 'context', 'reward', 'recency', 'effectiveness', 'prediction'] as const) {
       expect(combineSignals({ ...base, [key]: 0.9 }, DEFAULT_RETRIEVAL_WEIGHTS)).toBeGreaterThan(
         combineSignals(base, DEFAULT_RETRIEVAL_WEIGHTS),
       );
