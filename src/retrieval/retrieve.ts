@@ -1,5 +1,5 @@
 import { contentTokens, type Episode, type Heuristic, type Pattern } from '../core/index.js';
-import { predictionMatch, predictTools, type ToolModel, taskFeatures, usedTools } from '../learning/index.js';
+import { predictionMatch, predictTools, type ToolModel, taskFeatures } from '../learning/index.js';
 import type { StorageBackend } from '../storage/index.js';
 import { describeSimilarity, type RetrievalEnvironment, vectorHits } from './environment.js';
 import { fuse } from './fusion.js';
@@ -73,8 +73,10 @@ export async function retrieve(
     for (const id of await storage.recentEpisodeIds({ domain: context.domain, limit: Math.ceil(pool / 5) }))
       ids.add(id);
   }
-  // The tools of each candidate are needed for the prediction signal, so steps are always read.
-  const candidates = await storage.getEpisodes([...ids], { steps: true });
+  const [candidates, tools] = await Promise.all([
+    storage.getEpisodes([...ids], { steps: options.steps ?? false }),
+    settings.weights.prediction > 0 && toolModel.length > 0 ? storage.usedTools([...ids]) : new Map(),
+  ]);
   const { patterns: loaded, effectiveness } = await candidatePatterns(storage, candidates);
 
   const scored = candidates.map((episode) => {
@@ -88,7 +90,7 @@ export async function retrieve(
         settings.weights.recencyHalfLifeDays,
       ),
       effectiveness: effectiveness.get(episode.id) ?? 0.5,
-      prediction: predictionMatch(toolModel, new Set(usedTools(episode.steps))),
+      prediction: predictionMatch(toolModel, new Set(tools.get(episode.id))),
     };
     return {
       item: { episode, signals },
@@ -102,7 +104,7 @@ export async function retrieve(
   const similarity = new Map(similar.map((h) => [h.id, h.score]));
   const queryTerms = new Set(contentTokens(query.task));
   const episodes = chosen.map(({ item, score }) => ({
-    episode: options.steps === false ? { ...item.episode, steps: [] } : item.episode,
+    episode: item.episode,
     score: round(score),
     signals: item.signals,
     why: explain(

@@ -126,6 +126,8 @@ export interface StorageBackend {
   /** Ids of the newest completed episodes, optionally of one domain. */
   recentEpisodeIds(query: { domain?: string; limit: number }): Promise<string[]>;
 
+  /** For each id, the distinct tools the episode ran successfully, sorted (empty for an unknown id). */
+  usedTools(ids: readonly string[]): Promise<Map<string, string[]>>;
   /**
    * The tool model's counts for these task features (see `ToolEvidence`): in one domain, or summed over all
    * domains when none is given. The counts are written by `completeEpisode` and `importEpisodes`.

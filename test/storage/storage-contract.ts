@@ -220,6 +220,10 @@ export function runStorageContract(
       const all = await storage.toolCounts({ features: ['deploy'] });
       expect(all.find((c) => c.tool === 'deploy')?.successes).toBe(2);
       expect(await storage.toolCounts({ features: [] })).toEqual([]);
+      const ids = results.flatMap((r) => (r.ok ? [r.episode.id] : []));
+      const used = await storage.usedTools([ids[0]!, 'missing']);
+      expect(used.get(ids[0]!)).toEqual(['build', 'deploy']);
+      expect(used.get('missing')).toEqual([]);
     });
 
     it('imports a batch, rolling back only the episode that fails', async () => {

@@ -49,6 +49,18 @@ export function getEpisodes(sql: Sql, ids: readonly string[], options: { steps?:
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
+/** The distinct tools each episode ran successfully, sorted; one query for all of them. */
+export function usedTools(sql: Sql, ids: readonly string[]): Map<string, string[]> {
+  const tools = new Map<string, string[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return tools;
+  const rows = sql(
+    `SELECT DISTINCT e.id AS id, s.tool AS tool FROM episodes e JOIN steps s ON s.episode_rid = e.rid
+     WHERE e.id IN (SELECT value FROM json_each(?)) AND s.status = 'success' ORDER BY e.id, s.tool`,
+  ).all(JSON.stringify(ids)) as Array<{ id: string; tool: string }>;
+  for (const row of rows) tools.get(row.id)?.push(row.tool);
+  return tools;
+}
+
 /** Newest first (or oldest), filtered; steps are not loaded. */
 export function listEpisodes(sql: Sql, filter: EpisodeFilter): Episode[] {
   const where: string[] = [];

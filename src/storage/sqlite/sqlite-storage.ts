@@ -148,6 +148,10 @@ export class SqliteStorage implements StorageBackend {
     );
   }
 
+  async usedTools(ids: readonly string[]): Promise<Map<string, string[]>> {
+    return this.#guard(() => reads.usedTools(this.#statement, ids));
+  }
+
   async toolCounts(query: { domain?: string; features: readonly string[] }): Promise<ToolCount[]> {
     return this.#guard(() => reads.toolCounts(this.#statement, query));
   }
