@@ -82,7 +82,7 @@ export function renderPlaybook(
     for (const line of wrap(playbook.task, t.width, '  ', `${style.bold('Playbook for')} `)) t.line(line);
   }
   t.line(
-    `${indent}${style.bold('Confidence')} ${confidenceText(t, playbook.confidence)} ${style.dim(`· from ${plural(playbook.supportingEpisodeIds.length, 'episode')}, ${plural(playbook.patternIds.length, 'pattern')}, ${plural(playbook.heuristicIds.length, 'heuristic')}`)}`,
+    `${indent}${style.bold('Confidence')} ${confidenceText(t, playbook.confidence)} ${style.dim(`· from ${plural(playbook.evidence.successes, 'similar success', 'similar successes')} and ${plural(playbook.evidence.failures, 'similar failure')}, ${plural(playbook.patternIds.length, 'pattern')}`)}`,
   );
   for (const when of playbook.whenToApply) {
     for (const line of wrap(when, t.width, '    ', `  ${style.dim('when')} `)) t.line(line);

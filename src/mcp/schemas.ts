@@ -177,12 +177,22 @@ export const PatternView = z.object({
 });
 
 export const PlaybookView = z.object({
-  steps: z.array(z.object({ tool: z.string(), action: z.string(), why: z.string() })),
+  steps: z.array(
+    z.object({
+      tool: z.string(),
+      action: z.string(),
+      why: z.string(),
+      support: z.number().describe('how strongly the evidence backs this step, 0..1'),
+    }),
+  ),
   pitfalls: z.array(z.string()),
   when_to_apply: z.array(z.string()),
-  confidence: z.number(),
+  confidence: z.number().describe("estimated chance the plan's distinctive steps are right, 0..1"),
   supporting_episode_ids: z.array(z.string()),
   pattern_ids: z.array(z.string()),
+  evidence: z
+    .object({ successes: z.number().int(), failures: z.number().int() })
+    .describe('similar past runs weighed: successes give steps, failures only pitfalls'),
 });
 
 const TagChangeSchema = z.array(z.string().min(1).max(100)).min(1).max(100);

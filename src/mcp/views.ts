@@ -111,12 +111,13 @@ export function foundHeuristicsView(result: RetrievalResult): Array<z.infer<type
 
 export function playbookView(playbook: Playbook): z.infer<typeof PlaybookView> {
   return {
-    steps: playbook.steps.map(({ tool, action, why }) => ({ tool, action, why })),
+    steps: playbook.steps.map(({ tool, action, why, support }) => ({ tool, action, why, support })),
     pitfalls: playbook.pitfalls,
     when_to_apply: playbook.whenToApply,
     confidence: playbook.confidence,
     supporting_episode_ids: playbook.supportingEpisodeIds,
     pattern_ids: playbook.patternIds,
+    evidence: playbook.evidence,
   };
 }
 
