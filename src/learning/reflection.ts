@@ -1,6 +1,7 @@
 import type { Outcome, Reflection, Reward, Step } from '../core/index.js';
 import { cut, type EndedEpisode, groupRepeats, isSuccessStep, stableStringify } from './episode-utils.js';
-import { findRecoveries } from './patterns/error-recovery.js';
+import { stepErrorClass } from './error-class.js';
+import { findRecoveries, RECOVERY_WINDOW, recoveryAt } from './patterns/error-recovery.js';
 import { DEFAULT_REWARD_WEIGHTS, type RewardWeights } from './reward.js';
 
 const MAX_LINES = 5;
@@ -39,6 +40,7 @@ function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 
 const times = (n: number): string => (n === 1 ? 'once' : `${n} times`);
 
+/** What worked. A failed episode's steps are never offered as a recipe: only the recoveries that held. */
 function successesOf({ steps, outcome }: EndedEpisode): string[] {
   const lines: string[] = [];
   if (outcome.status === 'success' || outcome.status === 'partial') {
@@ -47,11 +49,33 @@ function successesOf({ steps, outcome }: EndedEpisode): string[] {
     if (tools.length > 0)
       lines.push(`Effective sequence: ${tools.slice(0, MAX_SEQUENCE).join(' → ')}${more}`);
   }
-  for (const { failed, errorClass, recovery } of findRecoveries(steps)) {
+  for (const { failed, errorClass, recovery } of findRecoveries(steps, outcome)) {
     const tools = [...new Set(recovery.map((s) => s.tool))].join(' → ');
     lines.push(`Recovered from ${failed.tool} ${errorClass} by ${tools}`);
   }
-  if (steps.length > 0 && steps.every(isSuccessStep)) lines.push(`All ${steps.length} steps succeeded`);
+  if (outcome.status !== 'failure' && steps.length > 0 && steps.every(isSuccessStep))
+    lines.push(`All ${steps.length} steps succeeded`);
+  return lines;
+}
+
+/**
+ * What not to do: for each error the episode did not get past (`recoveryAt`), the steps taken after it that
+ * did not fix it. They count when the failed tool failed again after them, or, when it never ran again, when
+ * the episode failed. A plain retry with nothing in between is left to the "failed n times" line.
+ */
+function unfixedErrors({ steps, outcome }: EndedEpisode): string[] {
+  const lines: string[] = [];
+  steps.forEach((step, i) => {
+    if (isSuccessStep(step) || recoveryAt(steps, i, outcome)) return;
+    const next = steps.findIndex((s, k) => k > i && s.tool === step.tool);
+    const retried = steps[next];
+    if (retried ? isSuccessStep(retried) : outcome.status !== 'failure') return;
+    const tried = [
+      ...new Set(steps.slice(i + 1, retried ? next : i + 1 + RECOVERY_WINDOW).map((s) => s.tool)),
+    ];
+    if (tried.length === 0) return;
+    lines.push(`${step.tool} failed with ${stepErrorClass(step)}; ${tried.join(' → ')} did not fix it`);
+  });
   return lines;
 }
 
@@ -70,6 +94,7 @@ function improvementsOf(episode: EndedEpisode, weights: RewardWeights): string[]
       outcome.reason.trim() ? `Failed: ${cut(outcome.reason, 120)}` : 'Failed without a stated reason',
     );
   }
+  lines.push(...unfixedErrors(episode));
   for (const [tool, n] of countBy(
     steps.filter((s) => !isSuccessStep(s)),
     (s) => s.tool,
@@ -135,6 +160,13 @@ function insightsOf(episode: EndedEpisode, reward: Reward, weights: RewardWeight
   const { steps, outcome, context } = episode;
   const n = steps.length;
   const lines = [outcomeInsight(outcome, reward, n)];
+  if (outcome.status === 'failure' && n > 0) {
+    // The path to avoid, in the words of the recipe a success would have given.
+    const tools = groupRepeats(steps).map((g) => g[0]?.tool ?? '');
+    const more = tools.length > MAX_SEQUENCE ? ' → …' : '';
+    lines.push(`Sequence that led to the failure: ${tools.slice(0, MAX_SEQUENCE).join(' → ')}${more}`);
+    if (steps.every(isSuccessStep)) lines.push(`All ${n} steps ran without error, yet the task failed`);
+  }
   if (n > 0) {
     const errors = steps.filter((s) => !isSuccessStep(s)).length;
     lines.push(`Error rate ${Math.round((errors / n) * 100)}% (${errors} of ${n} steps)`);

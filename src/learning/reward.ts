@@ -1,5 +1,6 @@
-import type { Complexity, Outcome, Reward, Step } from '../core/index.js';
+import type { Complexity, Outcome, Reward } from '../core/index.js';
 import { clamp01, durationMs, type EndedEpisode, isSuccessStep, round } from './episode-utils.js';
+import { recoveryAt } from './patterns/error-recovery.js';
 
 /** How many steps and how much wall time a task of some complexity should take. */
 export interface StepBudget {
@@ -40,9 +41,10 @@ export const DEFAULT_REWARD_WEIGHTS: Readonly<RewardWeights> = Object.freeze({
  *   depend on `context.complexity`: simple 5 steps / 60 s, moderate 10 steps / 300 s, complex 20 steps /
  *   900 s (`weights.budgets`).
  * - errorRate = (error + timeout steps) / steps (0 when there are no steps).
- * - recovery = recovered errors / errors (0 when there are no errors). An error at step i is recovered when a
- *   later step with the same tool succeeds or, if that tool never appears again, when any later step
- *   succeeds and the outcome is success or partial.
+ * - recovery = recovered errors / errors (0 when there are no errors), an error being recovered as
+ *   `recoveryAt` decides: the same tool succeeded later without failing the same way again (another tool's
+ *   success counts only when the tool never ran again and the outcome is success or partial), and not in a
+ *   failed episode whose last attempt of the tool failed or whose reason names the tool or the error.
  * - complexityMultiplier: simple 1.0, moderate 1.05, complex 1.1.
  * - total = clamp01(base × (1 − efficiencyWeight + efficiencyWeight × efficiency)
  *   × (1 − errorPenalty × errorRate × (1 − recovery)) × complexityMultiplier),
@@ -58,7 +60,7 @@ export function scoreEpisode(episode: EndedEpisode, weights: RewardWeights = DEF
   const efficiency = clamp01(efficiencyOf(episode, weights.budgets[complexity]));
   const errors = episode.steps.filter((s) => !isSuccessStep(s)).length;
   const errorRate = episode.steps.length === 0 ? 0 : clamp01(errors / episode.steps.length);
-  const recovery = clamp01(recoveryRate(episode.steps, episode.outcome));
+  const recovery = clamp01(recoveryRate(episode));
   const multiplier = finiteOr(weights.complexityMultipliers[complexity], 1);
   const efficiencyWeight = clamp01(finiteOr(weights.efficiencyWeight, 0));
   const errorPenalty = clamp01(finiteOr(weights.errorPenalty, 0));
@@ -103,23 +105,15 @@ function efficiencyOf(episode: EndedEpisode, budget: StepBudget | undefined): nu
   return Math.sqrt(stepEfficiency * timeEfficiency);
 }
 
-function recoveryRate(steps: readonly Step[], outcome: Outcome): number {
-  const outcomeOk = outcome.status === 'success' || outcome.status === 'partial';
+function recoveryRate(episode: EndedEpisode): number {
   let errors = 0;
   let recovered = 0;
-  steps.forEach((step, i) => {
+  episode.steps.forEach((step, i) => {
     if (isSuccessStep(step)) return;
     errors++;
-    if (isRecovered(steps, i, outcomeOk)) recovered++;
+    if (recoveryAt(episode.steps, i, episode.outcome)) recovered++;
   });
   return errors === 0 ? 0 : recovered / errors;
-}
-
-function isRecovered(steps: readonly Step[], index: number, outcomeOk: boolean): boolean {
-  const tool = steps[index]?.tool;
-  const later = steps.slice(index + 1);
-  if (later.some((s) => s.tool === tool)) return later.some((s) => s.tool === tool && isSuccessStep(s));
-  return outcomeOk && later.some(isSuccessStep);
 }
 
 function finiteOr(value: number | undefined, fallback: number): number {

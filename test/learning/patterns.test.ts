@@ -8,7 +8,8 @@ import {
   extractToolSequences,
   isDecisionStep,
 } from '../../src/learning/index.js';
-import { fail, failure, makeEpisode, partial, timeout } from './fixtures.js';
+import { findRecoveries, recoveryAt } from '../../src/learning/patterns/error-recovery.js';
+import { fail, failure, makeEpisode, partial, success, timeout } from './fixtures.js';
 
 describe('extractToolSequences', () => {
   it('splits at errors, collapses repeats and records each run', () => {
@@ -104,15 +105,61 @@ describe('extractErrorRecoveries', () => {
     expect(rest).toEqual([]);
   });
 
-  it('falls back to the first success of any tool within three steps', () => {
+  it('ends at the same tool when it runs again, else at any success; keeps the last three steps', () => {
     const steps = [timeout('npm'), fail('yarn', 'EPERM'), 'pnpm', 'bash', 'npm'];
     const keys = extractErrorRecoveries(makeEpisode({ steps })).map((p) => p.key);
-    expect(keys).toEqual(['error_recovery|web|npm|timeout|yarn>pnpm', 'error_recovery|web|yarn|EPERM|pnpm']);
+    expect(keys).toEqual([
+      'error_recovery|web|npm|timeout|pnpm>bash>npm',
+      'error_recovery|web|yarn|EPERM|pnpm',
+    ]);
+    // yarn never ran again: pnpm working says nothing about EPERM in an episode that failed.
+    const failed = extractErrorRecoveries(makeEpisode({ steps, outcome: failure('lockfile conflict') }));
+    expect(failed.map((p) => p.key)).toEqual(['error_recovery|web|npm|timeout|pnpm>bash>npm']);
   });
 
   it('emits nothing without a recovery', () => {
     expect(extractErrorRecoveries(makeEpisode({ steps: [fail('npm'), fail('npm')] }))).toEqual([]);
     expect(extractErrorRecoveries(makeEpisode({ steps: ['npm', fail('npm')] }))).toEqual([]);
+  });
+});
+
+describe('recoveryAt', () => {
+  const deploy = [fail('deploy', 'ImagePullBackOff'), 'edit', fail('deploy', 'ImagePullBackOff')];
+
+  it('finds nothing when the failed tool fails again after the fix', () => {
+    const outcome = failure('pods never started');
+    expect(recoveryAt(makeEpisode({ steps: deploy }).steps, 0, outcome)).toBeNull();
+    expect(findRecoveries(makeEpisode({ steps: deploy }).steps, outcome)).toEqual([]);
+    // Even a successful episode did not get past it: deploy never worked.
+    expect(extractErrorRecoveries(makeEpisode({ steps: deploy }))).toEqual([]);
+  });
+
+  it('counts only the retry that worked, not the one that failed the same way', () => {
+    const { steps } = makeEpisode({ steps: [fail('npm', 'ETIMEDOUT'), fail('npm', 'ETIMEDOUT'), 'npm'] });
+    expect(recoveryAt(steps, 0, success())).toBeNull();
+    expect(recoveryAt(steps, 1, success())?.map((s) => s.seq)).toEqual([3]);
+    expect(findRecoveries(steps, success()).map((r) => r.index)).toEqual([1]);
+  });
+
+  it('finds nothing when the error came back and stayed', () => {
+    const { steps } = makeEpisode({ steps: [fail('npm', 'ETIMEDOUT'), 'npm', fail('npm', 'ETIMEDOUT')] });
+    expect(recoveryAt(steps, 0, success())).toBeNull();
+    // A different error later is a different problem: the first one was got past.
+    const other = makeEpisode({ steps: [fail('npm', 'ETIMEDOUT'), 'npm', fail('npm', 'EACCES')] });
+    expect(recoveryAt(other.steps, 0, success())?.map((s) => s.tool)).toEqual(['npm']);
+  });
+
+  it('keeps a recovery in a failed episode unless the failure is about that tool or error', () => {
+    const { steps } = makeEpisode({
+      steps: [fail('npm', 'AssertionError: x'), 'edit', 'npm', fail('deploy')],
+    });
+    expect(recoveryAt(steps, 0, failure('deploy rejected by the cluster'))?.map((s) => s.tool)).toEqual([
+      'edit',
+      'npm',
+    ]);
+    expect(recoveryAt(steps, 0, failure('npm test is still red'))).toBeNull();
+    expect(recoveryAt(steps, 0, failure('an AssertionError in CI'))).toBeNull();
+    expect(recoveryAt(steps, 3, failure('deploy rejected by the cluster'))).toBeNull();
   });
 });
 

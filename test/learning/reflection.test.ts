@@ -27,6 +27,32 @@ describe('reflectOnEpisode: successes', () => {
   });
 });
 
+describe('reflectOnEpisode: a failed episode', () => {
+  const deploy = [fail('deploy', 'ImagePullBackOff'), 'edit', fail('deploy', 'ImagePullBackOff')];
+
+  it('says which fix did not work instead of calling it a recovery', () => {
+    const r = reflect({ steps: deploy, outcome: failure('pods never started') });
+    expect(r.improvements).toContain('deploy failed with imagepullbackoff; edit did not fix it');
+    expect(r.successes).toEqual([]);
+    expect(r.insights).toContain('Sequence that led to the failure: deploy → edit → deploy');
+  });
+
+  it('never offers its steps as a recipe, even when every step ran', () => {
+    const r = reflect({ steps: ['read', 'edit', 'edit', 'push'], outcome: failure('wrong branch') });
+    expect(r.successes).toEqual([]);
+    expect(r.insights).toContain('Sequence that led to the failure: read → edit → push');
+    expect(r.insights).toContain('All 4 steps ran without error, yet the task failed');
+  });
+
+  it('keeps a recovery unrelated to the failure, and blames a fix never retried', () => {
+    const steps = [fail('npm', 'AssertionError'), 'edit', 'npm', fail('deploy', 'EACCES'), 'chmod'];
+    const r = reflect({ steps, outcome: failure('deploy was rejected') });
+    expect(r.successes).toEqual(['Recovered from npm AssertionError by edit → npm']);
+    expect(r.improvements).toContain('deploy failed with EACCES; chmod did not fix it');
+    expect(r.improvements.some((s) => s.startsWith('npm failed'))).toBe(false);
+  });
+});
+
 describe('reflectOnEpisode: improvements', () => {
   it('flags a tool that failed twice, but not once', () => {
     const twice = reflect({ steps: [fail('npm'), fail('npm'), 'npm'] }).improvements;

@@ -74,6 +74,17 @@ describe('scoreEpisode', () => {
     expect(scoreEpisode(makeEpisode({ steps: [fail('npm'), 'yarn', fail('npm')] })).recovery).toBe(0);
   });
 
+  it('gives no recovery credit for a fix the failed episode shows did not work', () => {
+    const deploy = [fail('deploy', 'ImagePullBackOff'), 'edit', fail('deploy', 'ImagePullBackOff')];
+    expect(scoreEpisode(makeEpisode({ steps: deploy, outcome: failure() })).recovery).toBe(0);
+    // A retry that failed the same way is not recovered; the one after it is.
+    expect(scoreEpisode(makeEpisode({ steps: [fail('npm'), fail('npm'), 'npm'] })).recovery).toBe(0.5);
+    // The failure was about deploy: the earlier npm recovery still counts, the deploy error does not.
+    const unrelated = [fail('npm', 'AssertionError'), 'edit', 'npm', fail('deploy', 'EACCES')];
+    const reward = scoreEpisode(makeEpisode({ steps: unrelated, outcome: failure('deploy was rejected') }));
+    expect(reward.recovery).toBe(0.5);
+  });
+
   it('multiplies by complexity and clamps to 1', () => {
     const at = (complexity: 'simple' | 'moderate' | 'complex', outcome: Outcome) =>
       scoreEpisode(makeEpisode({ steps: ['read'], context: { complexity }, outcome }));
