@@ -3,6 +3,7 @@ import {
   type Heuristic,
   type HeuristicCondition,
   MemoryError,
+  type Outcome,
   type Pattern,
   type Step,
 } from '../core/index.js';
@@ -17,6 +18,7 @@ import {
 } from './episode-utils.js';
 import { stepErrorClass } from './error-class.js';
 import { branchOf, isDecisionStep } from './patterns/decision-point.js';
+import { recoveryAt } from './patterns/error-recovery.js';
 
 const CONTEXT_ACTION_TOOLS = 3;
 
@@ -53,11 +55,14 @@ function confidenceOf(agree: number, disagree: number): number {
   return (agree + 1) / (agree + disagree + 2);
 }
 
-/** A rule seen once: this episode's own vote on it, so a later merge counts exactly as a vote. */
+/**
+ * A rule proposed by one episode: no votes yet (agree 0, disagree 0, confidence 0.5, the prior), the episode
+ * recorded in `evidence` as its origin. The episode that made a rule up cannot also be evidence that it works.
+ */
 function candidate(condition: HeuristicCondition, actionTools: string[], episode: EndedEpisode): Heuristic {
   const trigger = heuristicTrigger(condition);
   const key = `${trigger}=>${actionTools.join('>')}`;
-  const blank: Heuristic = {
+  return {
     id: contentId('heu', key),
     key,
     trigger,
@@ -68,25 +73,19 @@ function candidate(condition: HeuristicCondition, actionTools: string[], episode
     agree: 0,
     disagree: 0,
     confidence: confidenceOf(0, 0),
-    evidence: [],
+    evidence: [episode.id],
     domain: episode.context.domain,
     createdAt: episode.endedAt,
     updatedAt: episode.endedAt,
   };
-  return (
-    voteOnHeuristic(blank, episode) ?? {
-      ...blank,
-      agree: 1,
-      confidence: confidenceOf(1, 0),
-      evidence: [episode.id],
-    }
-  );
 }
 
 /**
- * Candidate rules from one episode and its pattern observations: a `tool_error` rule per error recovery, a
- * `check_result` rule per decision point (either branch), and for a successful episode a `context` rule
- * naming its first three distinct successful tools. One candidate per key, sorted by key.
+ * Candidate rules from one episode and its pattern observations, each with no votes (see `voteOnHeuristic`):
+ * a `tool_error` rule per error recovery (recoveries are already judged by the outcome, see `recoveryAt`) and,
+ * for a successful episode, a `check_result` rule per decision point and a `context` rule naming its first
+ * three distinct successful tools. An episode proposes only what worked: a failed one teaches what not to do
+ * through its reflection and its votes, never a rule to copy it. One candidate per key, sorted by key.
  *
  * @example
  * deriveHeuristics(episode, extractPatterns(episode))[0]?.conditionText; // 'When npm fails with timeout'
@@ -96,6 +95,7 @@ export function deriveHeuristics(episode: EndedEpisode, patterns: readonly Patte
   const add = (h: Heuristic) => {
     if (!out.has(h.key)) out.set(h.key, h);
   };
+  const succeeded = episode.outcome.status === 'success';
   for (const { data } of patterns) {
     if (data.type === 'error_recovery') {
       const condition = { kind: 'tool_error' as const, tool: data.failed.tool, errorClass: data.errorClass };
@@ -106,7 +106,7 @@ export function deriveHeuristics(episode: EndedEpisode, patterns: readonly Patte
           episode,
         ),
       );
-    } else if (data.type === 'decision_point') {
+    } else if (data.type === 'decision_point' && succeeded) {
       const condition = { kind: 'check_result' as const, tool: data.check.tool, branch: data.branch };
       add(
         candidate(
@@ -121,7 +121,7 @@ export function deriveHeuristics(episode: EndedEpisode, patterns: readonly Patte
     0,
     CONTEXT_ACTION_TOOLS,
   );
-  if (episode.outcome.status === 'success' && tools.length > 0) {
+  if (succeeded && tools.length > 0) {
     const { domain, language } = episode.context;
     const condition = {
       kind: 'context' as const,
@@ -148,16 +148,21 @@ export function heuristicTriggers(episode: EndedEpisode): string[] {
 
 type Verdict = 'agree' | 'disagree' | null;
 
+/** How the episode ended, as a vote: only a success or a failure says whether following a rule worked. */
+function outcomeVerdict(outcome: Outcome): Verdict {
+  if (outcome.status === 'success') return 'agree';
+  return outcome.status === 'failure' ? 'disagree' : null;
+}
+
 /** Agree or disagree when the condition held and the action was applied after it; null otherwise. */
 function judge(h: Heuristic, episode: EndedEpisode): Verdict {
   const { condition: c, actionTools } = h;
-  const { steps } = episode;
-  const outcomeVerdict: Verdict = episode.outcome.status === 'success' ? 'agree' : 'disagree';
+  const { steps, outcome } = episode;
   if (c.kind === 'context') {
     const ctx = episode.context;
     const holds = c.domain === ctx.domain && c.taskType === episode.taskType;
     if (!holds || (c.language !== undefined && c.language !== ctx.language)) return null;
-    return matchSubsequence(steps, actionTools, 0) >= 0 ? outcomeVerdict : null;
+    return matchSubsequence(steps, actionTools, 0) >= 0 ? outcomeVerdict(outcome) : null;
   }
   const triggered = (step: Step): boolean =>
     step.tool === c.tool &&
@@ -167,21 +172,27 @@ function judge(h: Heuristic, episode: EndedEpisode): Verdict {
   let verdict: Verdict = null;
   for (const [i, step] of steps.entries()) {
     if (!triggered(step)) continue;
-    const end = matchSubsequence(steps, actionTools, i + 1);
-    if (end < 0) continue;
-    if (c.kind !== 'tool_error') return outcomeVerdict;
-    // A recovery rule is judged by whether the recovery worked, not by how the whole task ended.
-    const last = steps[end];
-    if (last && isSuccessStep(last)) return 'agree';
+    if (c.kind === 'check_result') {
+      if (matchSubsequence(steps, actionTools, i + 1) >= 0) return outcomeVerdict(outcome);
+      continue;
+    }
+    // The action counts when it was taken while the error stood: up to the failed tool's next success. It
+    // worked when the episode got past the error, as recoveryAt decides.
+    const fixed = steps.findIndex((s, k) => k > i && s.tool === c.tool && isSuccessStep(s));
+    const window = fixed < 0 ? steps : steps.slice(0, fixed + 1);
+    if (matchSubsequence(window, actionTools, i + 1) < 0) continue;
+    if (recoveryAt(steps, i, outcome)) return 'agree';
     verdict = 'disagree';
   }
   return verdict;
 }
 
 /**
- * One episode's vote on a rule: null when the condition did not hold or the action tools were not applied
- * (in order, after the triggering step; anywhere for context rules). Agrees when the outcome was a success
- * (for `tool_error` rules: when the recovery step succeeded), disagrees otherwise.
+ * One later episode's vote on a rule: null when the condition did not hold or the action tools were not
+ * applied (in order, after the triggering step; for `tool_error` rules up to the failed tool's next
+ * success; anywhere for `context` rules). A `context` or `check_result` rule agrees when the episode
+ * succeeded and disagrees when it failed (partial and abstained episodes do not vote); a `tool_error` rule agrees when the episode got past the error after
+ * applying it (`recoveryAt`) and disagrees when it did not. The episode joins the rule's evidence.
  */
 export function voteOnHeuristic(h: Heuristic, episode: EndedEpisode): Heuristic | null {
   const verdict = judge(h, episode);
@@ -198,7 +209,10 @@ export function voteOnHeuristic(h: Heuristic, episode: EndedEpisode): Heuristic 
   };
 }
 
-/** Merges two copies of the same rule (same key); commutative and associative. */
+/**
+ * Merges two copies of the same rule (same key): votes add, evidence is the union. Commutative and
+ * associative. A fresh candidate has no votes, so merging one only records its origin episode.
+ */
 export function mergeHeuristics(a: Heuristic, b: Heuristic): Heuristic {
   if (a.key !== b.key) {
     throw new MemoryError(

@@ -63,9 +63,20 @@ export function planLearning(episode: EndedEpisode, options: LearningOptions = {
 }
 
 /**
- * The rules this episode changes: a stored rule with a candidate's key absorbs the candidate (that merge is
- * the episode's vote); any other stored rule it triggers gets a vote; the remaining candidates are new.
- * A stored rule that already lists the episode as evidence is left alone, so a replay does not vote twice.
+ * The rules this episode changes. A rule's votes come from episodes after the one that proposed it:
+ *
+ * - A candidate (this episode's proposal) with no stored rule of its key is stored as it is: agree 0,
+ *   disagree 0, this episode its origin in `evidence`.
+ * - A stored rule with a candidate's key absorbs the candidate. Another episode proposed it first, so this
+ *   one is a later episode that applied the rule: it votes (`voteOnHeuristic`; it agrees, since it proposes
+ *   only what worked for it) and the merge adds no votes of its own, only the fields `mergeHeuristics` joins.
+ * - Any other stored rule whose trigger the episode matches gets its vote, if the action was applied.
+ * - A stored rule that already lists the episode in `evidence` (its origin or an earlier vote) is left alone,
+ *   so a replay does not vote twice.
+ *
+ * Which episode is the origin depends on the order episodes are learned in. Episodes that all propose a rule
+ * give the same counts in any order (one origin, n - 1 agreeing votes); an episode learned before anyone
+ * proposed the rule has nothing to vote on yet, so beyond that the counts follow the order of learning.
  */
 function learnHeuristics(
   episode: EndedEpisode,
@@ -82,7 +93,7 @@ function learnHeuristics(
     }
     const candidate = pending.get(h.key);
     if (candidate) {
-      changed.set(h.key, mergeHeuristics(h, candidate));
+      changed.set(h.key, mergeHeuristics(voteOnHeuristic(h, episode) ?? h, candidate));
       pending.delete(h.key);
     } else if (triggers.has(h.trigger)) {
       const voted = voteOnHeuristic(h, episode);

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EpisodeSchema, type Heuristic, type Pattern } from '../../src/core/index.js';
 import { type EndedEpisode, planLearning } from '../../src/learning/index.js';
-import { type EpisodeSpec, fail, makeEpisode } from './fixtures.js';
+import { type EpisodeSpec, fail, failure, makeEpisode } from './fixtures.js';
 
 /** The part of a store that learning touches: rows by key, read by the plan's keys and triggers. */
 function memoryStore() {
@@ -61,24 +62,95 @@ describe('planLearning', () => {
   it('merges a candidate into its stored rule once, and votes on other triggered rules', () => {
     const store = memoryStore();
     store.complete(makeEpisode({ n: 1, ...spec }));
-    // Same error, different recovery: the stored npm rule gets a vote, the new recovery a new rule.
+    // Same error, different recovery: the stored npm rule gets a vote (npm was run again and worked), the
+    // new recovery a new rule with no votes.
     const result = store.complete(makeEpisode({ n: 2, steps: [fail('npm', 'ETIMEDOUT'), 'yarn', 'npm'] }));
     const byKey = new Map(result.heuristics.map((h) => [h.key, h]));
-    expect(byKey.get('err|npm|ETIMEDOUT=>npm')).toMatchObject({ agree: 2, disagree: 0 });
-    expect(byKey.get('err|npm|ETIMEDOUT=>yarn>npm')).toMatchObject({ agree: 1, disagree: 0 });
+    expect(byKey.get('err|npm|ETIMEDOUT=>npm')).toMatchObject({ agree: 1, disagree: 0 });
+    expect(byKey.get('err|npm|ETIMEDOUT=>yarn>npm')).toMatchObject({ agree: 0, disagree: 0 });
     // The check rule was not triggered (no lint step): untouched and not returned.
     expect(byKey.has('chk|lint|passed=>edit')).toBe(false);
-    expect(store.heuristics.get('chk|lint|passed=>edit')?.agree).toBe(1);
+    expect(store.heuristics.get('chk|lint|passed=>edit')?.evidence).toHaveLength(1);
   });
 
-  it('counts an episode once when its own rule is already stored', () => {
+  it('counts a second episode proposing the same rule as a vote, and a replay not at all', () => {
     const store = memoryStore();
     store.complete(makeEpisode({ n: 1, ...spec }));
     const again = store.complete(makeEpisode({ n: 2, ...spec }));
     const npm = again.heuristics.find((h) => h.key === 'err|npm|ETIMEDOUT=>npm');
-    expect(npm).toMatchObject({ agree: 2, disagree: 0, confidence: 0.75 });
+    expect(npm).toMatchObject({ agree: 1, disagree: 0, confidence: 2 / 3 });
     const replay = store.complete(makeEpisode({ n: 2, ...spec }));
     expect(replay.patterns.every((p) => p.occurrences === 2)).toBe(true);
     expect(replay.heuristics).toEqual([]);
+  });
+});
+
+const npmTest = (result: 'pass' | 'fail') =>
+  result === 'pass'
+    ? { tool: 'npm', action: 'npm test' }
+    : fail('npm', 'AssertionError: expected 200, got 401', { action: 'npm test' });
+const realFix: EpisodeSpec = { steps: [npmTest('fail'), 'edit', npmTest('pass')] };
+const deploy: EpisodeSpec = {
+  steps: [fail('deploy', 'ImagePullBackOff'), 'edit', fail('deploy', 'ImagePullBackOff')],
+  outcome: failure('pods never started'),
+};
+
+describe('planLearning: learning from outcomes', () => {
+  it('learns no fix from a deploy that failed again after the edit', () => {
+    const { episode, patterns, heuristics } = memoryStore().complete(makeEpisode(deploy));
+    expect(patterns.filter((p) => p.type === 'error_recovery')).toEqual([]);
+    expect(episode.reflection.successes.filter((s) => s.startsWith('Recovered'))).toEqual([]);
+    const advisesEdit = heuristics.filter(
+      (h) => h.condition.kind === 'tool_error' && h.actionTools.includes('edit') && h.agree > 0,
+    );
+    expect(advisesEdit).toEqual([]);
+    expect(episode.reflection.improvements).toContain(
+      'deploy failed with imagepullbackoff; edit did not fix it',
+    );
+  });
+
+  it('still learns a real recovery: npm test fails, edit, npm test passes', () => {
+    const { episode, patterns, heuristics } = memoryStore().complete(makeEpisode(realFix));
+    expect(patterns.map((p) => p.key)).toContain('error_recovery|web|npm|AssertionError|edit>npm');
+    expect(episode.reflection.successes).toContain('Recovered from npm AssertionError by edit → npm');
+    expect(episode.reward.recovery).toBe(1);
+    const rule = heuristics.find((h) => h.key === 'err|npm|AssertionError=>edit>npm');
+    expect(rule).toMatchObject({ agree: 0, disagree: 0, confidence: 0.5, evidence: [episode.id] });
+  });
+
+  it('lets later episodes vote on a rule: a second success agrees, a failed fix disagrees', () => {
+    const store = memoryStore();
+    const key = 'err|npm|AssertionError=>edit>npm';
+    store.complete(makeEpisode({ n: 1, ...realFix }));
+    store.complete(makeEpisode({ n: 2, ...realFix }));
+    expect(store.heuristics.get(key)).toMatchObject({ agree: 1, disagree: 0 });
+    const failedFix = { steps: [npmTest('fail'), 'edit', npmTest('fail')], outcome: failure() };
+    store.complete(makeEpisode({ n: 3, ...failedFix }));
+    expect(store.heuristics.get(key)).toMatchObject({ agree: 1, disagree: 1, confidence: 0.5 });
+    expect(store.complete(makeEpisode({ n: 3, ...failedFix })).heuristics).toEqual([]);
+  });
+
+  it('keeps a recovery when the episode failed for another reason', () => {
+    const steps = [npmTest('fail'), 'edit', npmTest('pass'), fail('deploy', 'EACCES')];
+    const { episode, patterns } = memoryStore().complete(
+      makeEpisode({ steps, outcome: failure('deploy was rejected') }),
+    );
+    expect(patterns.map((p) => p.key)).toContain('error_recovery|web|npm|AssertionError|edit>npm');
+    expect(episode.reflection.successes).toContain('Recovered from npm AssertionError by edit → npm');
+    expect(episode.reward.recovery).toBe(0.5);
+  });
+
+  it('gives episodes that all propose a rule the same counts in any order', () => {
+    const ns = [1, 2, 3, 4, 5];
+    fc.assert(
+      fc.property(fc.shuffledSubarray(ns, { minLength: ns.length }), (order) => {
+        const store = memoryStore();
+        for (const n of [...order, ...order]) store.complete(makeEpisode({ n, ...realFix }));
+        const rule = store.heuristics.get('err|npm|AssertionError=>edit>npm');
+        // One origin, four votes; the replays in the second round change nothing.
+        expect(rule).toMatchObject({ agree: 4, disagree: 0 });
+        expect(rule?.evidence).toEqual(ns.map((n) => makeEpisode({ n }).id));
+      }),
+    );
   });
 });
