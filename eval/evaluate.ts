@@ -1,11 +1,12 @@
-import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type EvalConfig, standardConfigs } from './configs.js';
 import { log, type RunEnvironment, runConfig, type Suite, summarize } from './harness.js';
+import { type NoisyDatasetReport, runNoisyBenchmark } from './noisy/benchmark.js';
+import { formatNoisyReport, updateResults } from './noisy/report.js';
 import type { EvalOptions } from './run.js';
 import { buildStores, type StoreSet } from './stores.js';
-import { metricsTable, type Row, roundedJson, signed } from './table.js';
+import { metricsTable, type Row, signed } from './table.js';
 import { loadTau, tauMemory, tauQueries, tauSuite } from './tau.js';
 import { loadWebarena, webarenaFolds, webarenaQueries, webarenaRecord, webarenaSuite } from './webarena.js';
 
@@ -24,8 +25,9 @@ export async function evaluate(datasets: URL, dir: string, options: EvalOptions,
   );
   const every = options.quick ? 4 : 1;
   const reports: Record<string, DatasetReport> = {};
+  const selected = (name: string) => options.only === undefined || options.only === name;
 
-  if (options.only !== 'tau') {
+  if (selected('webarena')) {
     const tasks = await loadWebarena(datasets);
     const queries = webarenaQueries(tasks, every);
     const stores = await buildStores(dir, 'webarena', tasks.map(webarenaRecord), env, webarenaFolds(queries));
@@ -39,7 +41,7 @@ export async function evaluate(datasets: URL, dir: string, options: EvalOptions,
       rows: await runAll(stores, webarenaSuite(queries), configs, env),
     };
   }
-  if (options.only !== 'webarena') {
+  if (selected('tau')) {
     const tasks = await loadTau(datasets);
     const memory = tauMemory(tasks);
     const test = tauQueries(tasks, 'test', memory.sequences, every);
@@ -56,7 +58,12 @@ export async function evaluate(datasets: URL, dir: string, options: EvalOptions,
     };
   }
 
-  const comparisons = compareWithBm25(reports, [...env.providers.keys()]);
+  let noisy: Partial<Record<string, NoisyDatasetReport>> | undefined;
+  if (selected('noisy'))
+    noisy = await runNoisyBenchmark(datasets, dir, { seed: options.seed, quick: options.quick, log });
+
+  const comparisons =
+    Object.keys(reports).length > 0 ? compareWithBm25(reports, [...env.providers.keys()]) : [];
   for (const [name, report] of Object.entries(reports)) {
     process.stdout.write(`\n${name} (${report.queries} queries)\n`);
     for (const note of report.notes) process.stdout.write(`  ${note}\n`);
@@ -64,8 +71,16 @@ export async function evaluate(datasets: URL, dir: string, options: EvalOptions,
       `${metricsTable(Object.keys(report.rows[0]?.summary.metrics ?? {}), report.rows)}\n`,
     );
   }
-  process.stdout.write(`\n${comparisons.join('\n')}\n`);
+  if (comparisons.length > 0) process.stdout.write(`\n${comparisons.join('\n')}\n`);
+  for (const [name, report] of Object.entries(noisy ?? {}))
+    if (report) process.stdout.write(`${formatNoisyReport(name, report)}\n`);
 
+  const noisyResults = noisy && { seed: options.seed, datasets: noisy };
+  if (!options.quick && options.only === 'noisy' && noisyResults) {
+    await updateResults(RESULTS, { noisy: noisyResults });
+    log(`wrote the noisy key of ${fileURLToPath(RESULTS)}`);
+    return;
+  }
   if (options.quick || options.only) {
     log('a partial run (--quick or --only): eval/results.json is not written');
     return;
@@ -94,7 +109,8 @@ export async function evaluate(datasets: URL, dir: string, options: EvalOptions,
       'library re-rank clock fixed at 2026-02-01T00:00:00Z so recency is reproducible',
     ],
   };
-  await writeFile(RESULTS, roundedJson(results));
+  // The replay key, written by `--only replay`, is kept.
+  await updateResults(RESULTS, { ...results, noisy: noisyResults });
   log(`wrote ${fileURLToPath(RESULTS)}`);
 }
 
