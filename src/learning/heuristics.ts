@@ -20,8 +20,6 @@ import { stepErrorClass } from './error-class.js';
 import { branchOf, isDecisionStep } from './patterns/decision-point.js';
 import { recoveryAt } from './patterns/error-recovery.js';
 
-const CONTEXT_ACTION_TOOLS = 3;
-
 /** The lookup key of a condition: `ctx|<domain>|<taskType>|<language or *>`, `err|<tool>|<class>`, `chk|<tool>|<branch>`. */
 export function heuristicTrigger(condition: HeuristicCondition): string {
   switch (condition.kind) {
@@ -83,9 +81,11 @@ function candidate(condition: HeuristicCondition, actionTools: string[], episode
 /**
  * Candidate rules from one episode and its pattern observations, each with no votes (see `voteOnHeuristic`):
  * a `tool_error` rule per error recovery (recoveries are already judged by the outcome, see `recoveryAt`) and,
- * for a successful episode, a `check_result` rule per decision point and a `context` rule naming its first
- * three distinct successful tools. An episode proposes only what worked: a failed one teaches what not to do
- * through its reflection and its votes, never a rule to copy it. One candidate per key, sorted by key.
+ * for a successful episode, a `check_result` rule per decision point. An episode proposes only what worked:
+ * a failed one teaches what not to do through its reflection and its votes, never a rule to copy it.
+ * No `context` rules: with only agree and disagree counts, "in this context run these tools" cannot tell
+ * the tools' effect from the context's own success rate (the tool model counts that). One candidate per
+ * key, sorted by key.
  *
  * @example
  * deriveHeuristics(episode, extractPatterns(episode))[0]?.conditionText; // 'When npm fails with timeout'
@@ -117,28 +117,12 @@ export function deriveHeuristics(episode: EndedEpisode, patterns: readonly Patte
       );
     }
   }
-  const tools = [...new Set(episode.steps.filter(isSuccessStep).map((s) => s.tool))].slice(
-    0,
-    CONTEXT_ACTION_TOOLS,
-  );
-  if (succeeded && tools.length > 0) {
-    const { domain, language } = episode.context;
-    const condition = {
-      kind: 'context' as const,
-      domain,
-      taskType: episode.taskType,
-      ...(language === undefined ? {} : { language }),
-    };
-    add(candidate(condition, tools, episode));
-  }
   return [...out.values()].sort((a, b) => compareText(a.key, b.key));
 }
 
-/** Every trigger an episode matches: its context (with its language and with `*`), and each err and chk. */
+/** Every trigger an episode matches: each err and chk (context rules are no longer voted on). */
 export function heuristicTriggers(episode: EndedEpisode): string[] {
-  const { domain, language } = episode.context;
-  const triggers = new Set([`ctx|${domain}|${episode.taskType}|*`]);
-  if (language !== undefined) triggers.add(`ctx|${domain}|${episode.taskType}|${language}`);
+  const triggers = new Set<string>();
   for (const step of episode.steps) {
     if (!isSuccessStep(step)) triggers.add(`err|${step.tool}|${stepErrorClass(step)}`);
     if (isDecisionStep(step)) triggers.add(`chk|${step.tool}|${branchOf(step)}`);
@@ -157,13 +141,9 @@ function outcomeVerdict(outcome: Outcome): Verdict {
 /** Agree or disagree when the condition held and the action was applied after it; null otherwise. */
 function judge(h: Heuristic, episode: EndedEpisode): Verdict {
   const { condition: c, actionTools } = h;
+  // Rules of kind context are no longer learned (see deriveHeuristics); old rows keep their counts.
+  if (c.kind === 'context') return null;
   const { steps, outcome } = episode;
-  if (c.kind === 'context') {
-    const ctx = episode.context;
-    const holds = c.domain === ctx.domain && c.taskType === episode.taskType;
-    if (!holds || (c.language !== undefined && c.language !== ctx.language)) return null;
-    return matchSubsequence(steps, actionTools, 0) >= 0 ? outcomeVerdict(outcome) : null;
-  }
   const triggered = (step: Step): boolean =>
     step.tool === c.tool &&
     (c.kind === 'tool_error'
@@ -190,8 +170,8 @@ function judge(h: Heuristic, episode: EndedEpisode): Verdict {
 /**
  * One later episode's vote on a rule: null when the condition did not hold or the action tools were not
  * applied (in order, after the triggering step; for `tool_error` rules up to the failed tool's next
- * success; anywhere for `context` rules). A `context` or `check_result` rule agrees when the episode
- * succeeded and disagrees when it failed (partial and abstained episodes do not vote); a `tool_error` rule agrees when the episode got past the error after
+ * success). A `check_result` rule agrees when the episode succeeded and disagrees when it failed (partial and
+ * abstained episodes do not vote); a `tool_error` rule agrees when the episode got past the error after
  * applying it (`recoveryAt`) and disagrees when it did not. The episode joins the rule's evidence.
  */
 export function voteOnHeuristic(h: Heuristic, episode: EndedEpisode): Heuristic | null {
