@@ -9,6 +9,14 @@ import { createUseEmbedder } from './use-embedder.js';
 /** The providers one can choose by name (`--embeddings`, `SLMEM_EMBEDDINGS`). */
 export const EMBEDDING_PROVIDERS = ['use', 'hash', 'openai', 'transformers'] as const;
 
+/**
+ * The provider used when none is chosen, everywhere: the facade, the CLI and the MCP server. Hashing, not the
+ * local sentence encoder: on tau-bench retail the encoder ranked worse than BM25 alone (MRR@10 0.318 against
+ * 0.367; hashing 0.416), on webarena it was level with hashing (0.964 against 0.960), and it costs ~55 ms per
+ * query and ~15 long texts/s to embed on two cores (README, "Retrieval quality on real data").
+ */
+export const DEFAULT_EMBEDDINGS_PROVIDER = 'hash' satisfies EmbeddingsConfig['provider'];
+
 /** Which embedding provider to build and how; every field but `provider` has a default per provider. */
 export interface EmbeddingsConfig {
   provider: (typeof EMBEDDING_PROVIDERS)[number];
@@ -24,16 +32,18 @@ export interface EmbeddingsConfig {
 const OPENAI_URL = 'https://api.openai.com/v1';
 
 /**
- * Builds the provider a config names. Creating one is cheap: models load on the first `embed`.
+ * Builds the provider a config names, or the default one (`hash`, 384 dimensions) without a config.
+ * Creating one is cheap: models load on the first `embed`.
  * For OpenAI's own API an explicit `dimensions` is sent with each request (text-embedding-3 models shorten
  * their vectors); other servers get no `dimensions`, since Ollama and LM Studio reject it.
  *
  * @example
  * const provider = createEmbeddingProvider(embeddingsConfigFromEnv(process.env));
+ * const model = createEmbeddingProvider({ provider: 'use' }); // the local Universal Sentence Encoder
  * const local = createEmbeddingProvider({ provider: 'openai', url: 'http://127.0.0.1:11434/v1', model: 'nomic-embed-text', dimensions: 768 });
  */
 export function createEmbeddingProvider(
-  config: EmbeddingsConfig,
+  config: EmbeddingsConfig = { provider: DEFAULT_EMBEDDINGS_PROVIDER },
   env: Record<string, string | undefined> = process.env,
 ): EmbeddingProvider {
   switch (config.provider) {
@@ -90,7 +100,7 @@ const ALLOWED = {
 } as const;
 
 const EmbeddingsEnvSchema = z.object({
-  SLMEM_EMBEDDINGS: z.preprocess(unset, z.enum(EMBEDDING_PROVIDERS).default('use')),
+  SLMEM_EMBEDDINGS: z.preprocess(unset, z.enum(EMBEDDING_PROVIDERS).default(DEFAULT_EMBEDDINGS_PROVIDER)),
   SLMEM_EMBEDDINGS_MODEL: z.preprocess(unset, z.string().optional()),
   SLMEM_EMBEDDINGS_URL: z.preprocess(unset, z.url({ protocol: /^https?$/ }).optional()),
   SLMEM_EMBEDDINGS_KEY_ENV: z.preprocess(
@@ -107,12 +117,14 @@ const EmbeddingsEnvSchema = z.object({
 });
 
 /**
- * Reads the embeddings settings from `SLMEM_EMBEDDINGS` (use | hash | openai | transformers; `use` when
- * unset), `SLMEM_EMBEDDINGS_MODEL`, `SLMEM_EMBEDDINGS_URL`, `SLMEM_EMBEDDINGS_KEY_ENV` and
+ * Reads the embeddings settings from `SLMEM_EMBEDDINGS` (use | hash | openai | transformers; the default,
+ * `hash`, when unset), `SLMEM_EMBEDDINGS_MODEL`, `SLMEM_EMBEDDINGS_URL`, `SLMEM_EMBEDDINGS_KEY_ENV` and
  * `SLMEM_EMBEDDINGS_DIMENSIONS`. An empty variable counts as unset; a bad one is INVALID_INPUT.
  *
  * @example
- * embeddingsConfigFromEnv({ SLMEM_EMBEDDINGS: 'hash', SLMEM_EMBEDDINGS_DIMENSIONS: '256' });
+ * embeddingsConfigFromEnv({ SLMEM_EMBEDDINGS: 'use' });
+ * // { provider: 'use' }
+ * embeddingsConfigFromEnv({ SLMEM_EMBEDDINGS_DIMENSIONS: '256' });
  * // { provider: 'hash', dimensions: 256 }
  */
 export function embeddingsConfigFromEnv(env: Record<string, string | undefined>): EmbeddingsConfig {

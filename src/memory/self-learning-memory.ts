@@ -148,7 +148,7 @@ export class SelfLearningMemory implements AsyncDisposable {
     this.#settings = resolveRetrievalSettings(options.retrieval);
     this.#playbookSettings = { ...DEFAULT_PLAYBOOK_SETTINGS, ...options.playbook };
     this.#log = options.log ?? ((message) => process.stderr.write(`slmem: ${message}\n`));
-    const embeddings = options.embeddings ?? { provider: 'use' };
+    const embeddings = options.embeddings ?? createEmbeddingProvider();
     this.#provider =
       embeddings === false
         ? undefined

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryError } from '../../src/core/index.js';
 import { createEmbeddingProvider, embeddingsConfigFromEnv } from '../../src/embeddings/index.js';
+import { DEFAULT_EMBEDDINGS_PROVIDER } from '../../src/embeddings/resolve.js';
+import { SelfLearningMemory } from '../../src/memory/index.js';
 
 function invalid(run: () => unknown): MemoryError {
   try {
@@ -56,12 +61,34 @@ describe('createEmbeddingProvider', () => {
   });
 });
 
+describe('the default provider', () => {
+  it('is hash, declared once', () => {
+    expect(DEFAULT_EMBEDDINGS_PROVIDER).toBe('hash');
+    expect(createEmbeddingProvider().id).toBe('hash-v1-384');
+  });
+
+  it('is what a memory opened without embeddings options uses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmem-default-embeddings-'));
+    try {
+      const memory = await SelfLearningMemory.open({ db: join(dir, 'memory.db') });
+      expect((await memory.stats()).embeddings?.provider).toBe('hash-v1-384');
+      await memory.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('embeddingsConfigFromEnv', () => {
-  it('defaults to use, treating empty variables as unset', () => {
-    expect(embeddingsConfigFromEnv({})).toEqual({ provider: 'use' });
+  it('defaults to hash, treating empty variables as unset', () => {
+    expect(embeddingsConfigFromEnv({})).toEqual({ provider: 'hash' });
     expect(embeddingsConfigFromEnv({ SLMEM_EMBEDDINGS: '', SLMEM_EMBEDDINGS_MODEL: ' ' })).toEqual({
-      provider: 'use',
+      provider: 'hash',
     });
+  });
+
+  it('still selects the local sentence encoder by name', () => {
+    expect(embeddingsConfigFromEnv({ SLMEM_EMBEDDINGS: 'use' })).toEqual({ provider: 'use' });
   });
 
   it('reads every variable', () => {
