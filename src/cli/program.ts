@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EMBEDDING_PROVIDERS } from '../embeddings/index.js';
+// The default is declared once, beside the providers; the embeddings index does not export it.
+import { DEFAULT_EMBEDDINGS_PROVIDER } from '../embeddings/resolve.js';
 import { registerCollaborationCommands } from './collaboration.js';
 import { type Cli, type CliStreams, createCli } from './context.js';
 import { registerDemoCommand } from './demo.js';
@@ -33,10 +35,11 @@ export function createProgram(cli: Cli): Command {
     .addOption(
       new Option(
         '--embeddings <provider>',
-        'how texts become vectors: use (local Universal Sentence Encoder, default), hash, openai, transformers; ' +
-          'settings from SLMEM_EMBEDDINGS_MODEL, _URL, _KEY_ENV, _DIMENSIONS',
+        'how texts become vectors: hash (feature hashing, fast), use (local Universal Sentence Encoder, ' +
+          '~55 ms a query), openai, transformers; settings from SLMEM_EMBEDDINGS_MODEL, _URL, _KEY_ENV, _DIMENSIONS',
       )
         .choices([...EMBEDDING_PROVIDERS])
+        .default(DEFAULT_EMBEDDINGS_PROVIDER)
         .env('SLMEM_EMBEDDINGS'),
     )
     .addOption(

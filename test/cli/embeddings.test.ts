@@ -63,6 +63,18 @@ describe('slmem embeddings: import --no-embed, reindex, pattern search', () => {
     expect(found[0]?.why).toMatch(/success/);
   });
 
+  it('uses hash when no provider is chosen, and the sentence encoder with --embeddings use', async () => {
+    const { db } = tempDb();
+    const unset = { env: { SLMEM_EMBEDDINGS: undefined } };
+    expect((await slmemJson<Stats>(['--db', db, 'stats'], unset)).embeddings?.provider).toBe('hash-v1-384');
+    // stats loads no model, so this stays fast.
+    const use = await slmemJson<Stats>(['--db', db, '--embeddings', 'use', 'stats'], unset);
+    expect(use.embeddings?.provider).toBe('use-lite-512');
+    const fromEnv = await slmemJson<Stats>(['--db', db, 'stats'], { env: { SLMEM_EMBEDDINGS: 'use' } });
+    expect(fromEnv.embeddings?.provider).toBe('use-lite-512');
+    expect((await slmem(['--db', db, '--help'], unset)).stdout).toMatch(/default: "hash"/);
+  });
+
   it('rejects an unknown provider with a usage error', async () => {
     const { db } = tempDb();
     const result = await slmem(['--db', db, '--embeddings', 'bogus', 'stats']);
