@@ -2,16 +2,29 @@ import { formatDuration, type Terminal } from './format.js';
 
 export interface Progress {
   update(done: number, total: number): void;
-  /** Clears the bar; the caller prints the summary. */
+  /** Ends the phase: clears the bar on a terminal, prints the phase's count and duration elsewhere. */
   finish(): void;
 }
 
-const NO_PROGRESS: Progress = { update: () => {}, finish: () => {} };
 const REDRAW_MS = 80;
+/** Often enough to show a long phase is moving, rarely enough to keep a CI log short. */
+const LINE_EVERY_MS = 2_000;
 
-/** A one-line bar redrawn in place on stderr; nothing at all when stderr is not a terminal. */
+/**
+ * Progress on stderr. On a terminal, a one-line bar redrawn in place. Elsewhere (a pipe, a log file, CI),
+ * where a redrawn line would pile up as garbage, plain lines: `label: 200/500 (40%)` at most every 2 s, and
+ * `label: 500/500 in 1.2 s` when the phase ends. A phase with nothing to do prints nothing.
+ *
+ * @example
+ * const progress = createProgress(cli.stderr, 'Importing');
+ * await memory.importEpisodes(records, { onProgress: progress.update });
+ * progress.finish();
+ */
 export function createProgress(stderr: Terminal, label: string, now: () => number = Date.now): Progress {
-  if (!stderr.isTTY) return NO_PROGRESS;
+  return stderr.isTTY ? createBar(stderr, label, now) : createLines(stderr, label, now);
+}
+
+function createBar(stderr: Terminal, label: string, now: () => number): Progress {
   const started = now();
   let lastDraw = 0;
   let drawn = false;
@@ -32,6 +45,26 @@ export function createProgress(stderr: Terminal, label: string, now: () => numbe
     },
     finish() {
       if (drawn) stderr.write('\r\u001b[2K');
+    },
+  };
+}
+
+function createLines(stderr: Terminal, label: string, now: () => number): Progress {
+  const started = now();
+  let lastLine = started;
+  let last = { done: 0, total: 0 };
+  return {
+    update(done, total) {
+      last = { done, total };
+      const t = now();
+      // The last count is left to `finish`, which adds the duration.
+      if (done >= total || t - lastLine < LINE_EVERY_MS) return;
+      lastLine = t;
+      stderr.line(`${label}: ${done}/${total} (${Math.floor((done / total) * 100)}%)`);
+    },
+    finish() {
+      if (last.total === 0) return;
+      stderr.line(`${label}: ${last.done}/${last.total} in ${formatDuration(now() - started)}`);
     },
   };
 }

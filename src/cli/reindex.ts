@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { SelfLearningMemory } from '../memory/index.js';
 import { type Cli, output, withMemory } from './context.js';
 import { formatDuration, plural } from './format.js';
-import { createProgress } from './progress.js';
+import { createProgress, type Progress } from './progress.js';
 
 export interface EmbedReport {
   /** The provider's id; null when embeddings are off. */
@@ -12,16 +12,21 @@ export interface EmbedReport {
   seconds: number;
 }
 
-/** Embeds every episode and pattern without a current vector, with a progress bar per kind on a terminal. */
+const LABELS = { episode: 'Embedding episodes', pattern: 'Embedding patterns' } as const;
+
+/** Embeds every episode and pattern without a current vector, with progress per kind on stderr. */
 export async function embedStale(memory: SelfLearningMemory, cli: Cli): Promise<EmbedReport> {
   const started = performance.now();
-  const bars = {
-    episode: createProgress(cli.stderr, 'Embedding episodes'),
-    pattern: createProgress(cli.stderr, 'Embedding patterns'),
-  };
-  const counts = await memory.reindex(({ kind, done, total }) => bars[kind].update(done, total));
-  bars.episode.finish();
-  bars.pattern.finish();
+  // Episodes, then patterns: each kind's progress starts when its phase does, so its duration and ETA are its own.
+  let phase: { kind: keyof typeof LABELS; progress: Progress } | undefined;
+  const counts = await memory.reindex(({ kind, done, total }) => {
+    if (phase?.kind !== kind) {
+      phase?.progress.finish();
+      phase = { kind, progress: createProgress(cli.stderr, LABELS[kind]) };
+    }
+    phase.progress.update(done, total);
+  });
+  phase?.progress.finish();
   const provider = (await memory.stats()).embeddings?.provider ?? null;
   return { provider, ...counts, seconds: Math.round(performance.now() - started) / 1_000 };
 }
