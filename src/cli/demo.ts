@@ -33,9 +33,13 @@ Without --db the demo writes to a fresh temporary database, never to your own me
 at the end so you can keep exploring it. The held-back task is a tau-bench test task whose gold actions are
 only the six order-changing tools the train split teaches.
 
+It takes a few seconds with the default embeddings (hash). With the local sentence encoder
+(--embeddings use) it takes 40 s or more on two cores, most of it embedding the 500 episodes.
+
 Example:
   $ slmem demo
-  $ slmem demo --task-index 71 --json | jq '.playbook.steps'`,
+  $ slmem demo --task-index 71 --json | jq '.playbook.steps'
+  $ slmem --embeddings use demo`,
     )
     .action(async (flags: { taskIndex?: number }, command: Command) => {
       const explicitDb = command.getOptionValueSourceWithGlobals('db') === 'cli';
