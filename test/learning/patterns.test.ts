@@ -9,7 +9,7 @@ import {
   isDecisionStep,
 } from '../../src/learning/index.js';
 import { findRecoveries, recoveryAt } from '../../src/learning/patterns/error-recovery.js';
-import { fail, failure, makeEpisode, partial, success, timeout } from './fixtures.js';
+import { abstained, fail, failure, makeEpisode, partial, success, timeout } from './fixtures.js';
 
 describe('extractToolSequences', () => {
   it('splits at errors, collapses repeats and records each run', () => {
@@ -92,6 +92,14 @@ describe('extractDecisionPoints', () => {
   it('skips a check with nothing after it', () => {
     expect(extractDecisionPoints(makeEpisode({ steps: ['edit', 'validate_input'] }))).toEqual([]);
     expect(extractDecisionPoints(makeEpisode({ steps: ['validated', 'edit'] }))).toEqual([]);
+  });
+
+  it('takes nothing from a failed or abstained episode: what it did after a check is not advice', () => {
+    const steps = [fail('lint'), 'edit', 'push'];
+    expect(extractDecisionPoints(makeEpisode({ steps, outcome: failure() }))).toEqual([]);
+    expect(extractDecisionPoints(makeEpisode({ steps, outcome: abstained() }))).toEqual([]);
+    const [p] = extractDecisionPoints(makeEpisode({ steps, outcome: partial() }));
+    expect(p).toMatchObject({ key: 'decision_point|web|lint|failed|edit>push', successCount: 0 });
   });
 });
 

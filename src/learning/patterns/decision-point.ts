@@ -35,9 +35,15 @@ export function branchOf(step: Step): 'passed' | 'failed' {
   return isSuccessStep(step) ? 'passed' : 'failed';
 }
 
-/** For each check step followed by at least one step: what the next (up to 3) steps did after it. */
+/**
+ * For each check step followed by at least one step: what the next (up to 3) steps did after it. Only in a
+ * successful or partial episode, as for tool sequences: what a failed one did after a check is the path to
+ * avoid (its reflection says so), not a way to continue.
+ */
 export function extractDecisionPoints(episode: EndedEpisode): Pattern[] {
   const { steps } = episode;
+  const status = episode.outcome.status;
+  if (status !== 'success' && status !== 'partial') return [];
   const out: Pattern[] = [];
   steps.forEach((step, i) => {
     const next = steps.slice(i + 1, i + 1 + FOLLOW_UPS);
