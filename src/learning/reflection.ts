@@ -68,7 +68,7 @@ function unfixedErrors({ steps, outcome }: EndedEpisode): string[] {
   steps.forEach((step, i) => {
     if (isSuccessStep(step) || recoveryAt(steps, i, outcome)) return;
     const next = steps.findIndex((s, k) => k > i && s.tool === step.tool);
-    const retried = steps[next];
+    const retried = next < 0 ? undefined : steps[next];
     if (retried ? isSuccessStep(retried) : outcome.status !== 'failure') return;
     const tried = [
       ...new Set(steps.slice(i + 1, retried ? next : i + 1 + RECOVERY_WINDOW).map((s) => s.tool)),
