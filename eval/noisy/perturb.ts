@@ -71,13 +71,15 @@ const ERRORS: ReadonlyArray<[RegExp, readonly string[]]> = [
   [/payment|credit|refund/, ['Error: payment method not found', 'Error: insufficient gift card balance']],
 ];
 
-/** A plausible error message for a failed call of `tool` (by the words of its name). */
+/**
+ * A plausible error message for a failed call of `tool`, by the words of its name; a banking discoverable tool
+ * (a name ending in digits) can also fail for not being unlocked.
+ */
 export function errorMessage(tool: string, rng: Rng): string {
-  const messages = ERRORS.find(([pattern]) => pattern.test(tool))?.[1] ?? [
-    'Error: invalid arguments',
-    'Error: tool not available, unlock it first',
-  ];
-  return rng.pick(messages);
+  const fallback = ['Error: invalid arguments', 'Error: missing required argument'];
+  if (/_\d+$/.test(tool))
+    fallback.push('Error: tool not unlocked, call unlock_discoverable_agent_tool first');
+  return rng.pick(ERRORS.find(([pattern]) => pattern.test(tool))?.[1] ?? fallback);
 }
 
 /**
