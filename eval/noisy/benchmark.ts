@@ -15,6 +15,7 @@ import {
   buildQueries,
   kindIn,
   type NoisyQuery,
+  playbookTools,
   type QueryResult,
   type RowSummary,
   scoreAdvice,
@@ -133,7 +134,7 @@ async function runLibraryRow(
       const started = performance.now();
       const playbook = await memory.playbook({ task: query.text, context, maxSteps: MAX_STEPS });
       const advice = {
-        tools: playbook.steps.map((s) => s.tool),
+        tools: playbookTools(playbook.steps),
         confidence: playbook.confidence,
         ranked: found.episodes.map((e) => e.episode.id),
         supporting: playbook.supportingEpisodeIds,

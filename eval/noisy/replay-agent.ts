@@ -108,13 +108,13 @@ export function reportPoints(length: number): number[] {
 export function formatReplay(
   domain: string,
   length: number,
-  arms: Readonly<Record<string, Curves & { followed: number; handoffs: number }>>,
+  arms: Readonly<Record<string, Curves & { followed: number; handoffs: number; feedbacks: number }>>,
 ): string {
   const points = reportPoints(length);
   const lines = Object.entries(arms).map(([name, a]) => {
     const cells = points.map((p) => `${a.rolling[p - 1]!.toFixed(2)}/${a.cumulative[p - 1]!.toFixed(2)}`);
     const extra = name.startsWith('memory')
-      ? `  followed ${(a.followed * 100).toFixed(0)} %, hand-offs ${a.handoffs}`
+      ? `  followed ${(a.followed * 100).toFixed(0)} %, hand-offs advised ${a.handoffs}, feedback ${a.feedbacks}`
       : '';
     return `  ${name.padEnd(16)}${cells.map((c) => c.padStart(11)).join('')}${extra}`;
   });

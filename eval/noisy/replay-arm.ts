@@ -42,6 +42,8 @@ export interface ArmStep {
   followed: boolean;
   /** The followed playbook advised a hand-off tool. */
   handoff: boolean;
+  /** Feedback was reported (the playbook was followed, had pattern ids, and the arm gives feedback). */
+  feedback: boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function stepArm(
   const playbook = await memory.playbook({ task: task.query, context, maxSteps: MAX_STEPS });
   const followed = playbook.steps.length > 0 && playbook.confidence >= minConfidence;
   const rng = createRng(fnv1a(`${arm.name}:${task.id}:${clock.now()}`));
-  const tools = playbook.steps.map((s) => s.tool);
+  const tools = playbook.steps.flatMap((s) => Array(s.times).fill(s.tool) as string[]);
   const steps = followed ? followPlaybook(tools, task, kindOf, pools.pool, rng) : own.steps;
   const success = followed ? followedSuccess(steps, goldWrites(task)) : own.success;
   const episode = await memory.startEpisode({ task: task.query, context });
@@ -77,9 +79,10 @@ export async function stepArm(
   );
   // Embedding runs in the background; waiting for it keeps the next retrieval deterministic.
   await memory.flush();
-  if (followed && arm.feedback && playbook.patternIds.length > 0)
+  const feedback = followed && arm.feedback && playbook.patternIds.length > 0;
+  if (feedback)
     await memory.recordFeedback({ episodeId: episode.id, patternIds: playbook.patternIds, success });
-  return { success, followed, handoff: followed && steps.some((s) => s.kind === 'handoff') };
+  return { success, followed, handoff: followed && steps.some((s) => s.kind === 'handoff'), feedback };
 }
 
 async function logStep(arm: Arm, episodeId: string, step: RunStep): Promise<void> {

@@ -46,6 +46,8 @@ export interface ArmReport extends Curves {
   followed: number;
   /** Followed playbooks that advised a hand-off tool. */
   handoffs: number;
+  /** Feedback reports sent. */
+  feedbacks: number;
 }
 
 export async function runReplay(datasets: URL, dir: string, options: EvalOptions): Promise<void> {
@@ -63,6 +65,7 @@ export async function runReplay(datasets: URL, dir: string, options: EvalOptions
     const outcomes = Object.fromEntries(ARMS.map((a) => [a, [] as boolean[]])) as Record<ArmName, boolean[]>;
     const followed = Object.fromEntries(ARMS.map((a) => [a, 0])) as Record<ArmName, number>;
     const handoffs = { ...followed };
+    const feedbacks = { ...followed };
     const counter = new SequenceCounter();
     try {
       for (const { task, pass } of stream) {
@@ -74,6 +77,7 @@ export async function runReplay(datasets: URL, dir: string, options: EvalOptions
           outcomes[arm.name].push(result.success);
           followed[arm.name] += result.followed ? 1 : 0;
           handoffs[arm.name] += result.handoff ? 1 : 0;
+          feedbacks[arm.name] += result.feedback ? 1 : 0;
         }
         outcomes['no memory'].push(own.success);
         const frequent = counter.mostFrequent.map((tool) => ({ tool, kind: kindOf(tool) }));
@@ -88,7 +92,10 @@ export async function runReplay(datasets: URL, dir: string, options: EvalOptions
         const curves = successCurves(outcomes[name], WINDOW);
         const success = curves.cumulative[curves.cumulative.length - 1] ?? 0;
         const share = followed[name] / Math.max(1, stream.length);
-        return [name, { success, followed: share, handoffs: handoffs[name], ...curves }];
+        return [
+          name,
+          { success, followed: share, handoffs: handoffs[name], feedbacks: feedbacks[name], ...curves },
+        ];
       }),
     ) as Record<ArmName, ArmReport>;
     report[domain] = {

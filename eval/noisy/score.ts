@@ -41,6 +41,18 @@ export function buildQueries(test: readonly NoisyTask[], recorded: readonly Reco
   });
 }
 
+/**
+ * A playbook's steps as the calls an agent would make: a step the library says to repeat (`times`, one call per
+ * item, when the library gives it) counts that many times, so write multisets compare with the gold.
+ */
+export function playbookTools(steps: ReadonlyArray<{ tool: string }>): string[] {
+  return steps.flatMap((step) => {
+    const times = (step as { times?: unknown }).times;
+    const n = typeof times === 'number' && Number.isInteger(times) && times > 1 ? Math.min(times, 50) : 1;
+    return Array.from({ length: n }, () => step.tool);
+  });
+}
+
 /** What a row answered for one query: advised tools, a confidence, and optionally ranked episode ids. */
 export interface Advice {
   tools: string[];

@@ -5,6 +5,7 @@ import {
   sameMultiset,
   successCurves,
 } from '../../eval/noisy/replay-agent.js';
+import { playbookTools } from '../../eval/noisy/score.js';
 
 describe('replay agent', () => {
   it('a followed playbook succeeds when its writes equal the gold writes as a multiset', () => {
@@ -31,5 +32,17 @@ describe('replay agent', () => {
     const curves = successCurves([true, false, true, true], 2);
     expect(curves.cumulative).toEqual([1, 0.5, 2 / 3, 0.75]);
     expect(curves.rolling).toEqual([1, 0.5, 0.5, 1]);
+  });
+});
+
+describe('playbook tools', () => {
+  it('repeats a step the library says to run several times', () => {
+    expect(playbookTools([{ tool: 'find' }, { tool: 'w_dispute', times: 3 } as { tool: string }])).toEqual([
+      'find',
+      'w_dispute',
+      'w_dispute',
+      'w_dispute',
+    ]);
+    expect(playbookTools([{ tool: 'a', times: 0 } as { tool: string }])).toEqual(['a']);
   });
 });
