@@ -1,3 +1,4 @@
+export type { Neighbour } from './consensus.js';
 export type { EndedEpisode } from './episode-utils.js';
 export { classifyError, stepErrorClass } from './error-class.js';
 export { applyFeedback, feedbackEffectiveness } from './feedback.js';
@@ -20,11 +21,17 @@ export { mergeAll, mergePatterns } from './patterns/merge.js';
 export { extractToolSequences } from './patterns/tool-sequence.js';
 export type { Playbook, PlaybookInput, PlaybookSettings, PlaybookStep } from './playbook.js';
 export { buildPlaybook, DEFAULT_PLAYBOOK_SETTINGS } from './playbook.js';
-export type { Neighbour } from './consensus.js';
-export { abstractParams, slotOf, stepSignature, workedSteps } from './step-signature.js';
-export type { ToolModel, ToolPrediction } from './tool-model.js';
-export { predictionMatch, predictTools, taskFeatures, toolEvidenceOf, usedTools } from './tool-model.js';
 export { reflectOnEpisode } from './reflection.js';
 export type { RewardWeights, StepBudget } from './reward.js';
 export { DEFAULT_REWARD_WEIGHTS, scoreEpisode } from './reward.js';
+export { abstractParams, slotOf, stepSignature, workedSteps } from './step-signature.js';
 export { summarizeEpisode } from './summary.js';
+export type { ToolModel, ToolPrediction } from './tool-model.js';
+export {
+  ANY_FEATURE,
+  predictionMatch,
+  predictTools,
+  taskFeatures,
+  toolEvidenceOf,
+  usedTools,
+} from './tool-model.js';

@@ -7,8 +7,9 @@ const MAX_PITFALLS = 5;
 const MAX_WHEN = 3;
 
 /**
- * Up to five warnings, in order: error recoveries (those on the playbook's tools first), confident
- * tool_error and check_result rules not already said by a recovery, reasons of failed or abstained
+ * Up to five warnings, in order: error recoveries (those on the playbook's tools first), tool_error and
+ * check_result rules that later episodes confirmed more often than not and that no recovery says already,
+ * reasons of failed or abstained
  * episodes, then improvements from their reflections. Records the patterns and rules it used.
  */
 export function pitfallsOf(
@@ -35,7 +36,7 @@ export function pitfallsOf(
     if (!lines.has(text)) lines.set(text, { patternId: p.id });
   }
   const rules = input.heuristics
-    .filter((h) => h.condition.kind !== 'context' && h.confidence >= 0.5)
+    .filter((h) => h.condition.kind !== 'context' && h.agree > h.disagree)
     .sort((a, b) => b.confidence - a.confidence || compareText(a.id, b.id));
   for (const h of rules) {
     const c = h.condition;

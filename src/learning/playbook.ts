@@ -17,6 +17,8 @@ export interface PlaybookStep {
   why: string;
   /** How strongly the evidence supports this step, in [0, 1]. */
   support: number;
+  /** How many calls of the tool similar successful runs made here (one per item, say); 1 usually. */
+  times: number;
 }
 
 export interface Playbook {
@@ -79,8 +81,9 @@ export function buildPlaybook(input: PlaybookInput): Playbook {
     order: i + 1,
     tool: s.tool,
     action: s.action,
-    why: explainStep(s.support) + decisionAdvice(s.tool, input.patterns, patternIds),
+    why: explainStep(s.support, s.times) + decisionAdvice(s.tool, input.patterns, patternIds),
     support: round(s.support.support, 3),
+    times: s.times,
   }));
   for (const id of matchingPatterns(
     input.patterns,
@@ -111,14 +114,12 @@ export function buildPlaybook(input: PlaybookInput): Playbook {
   };
 }
 
-/** The raw agreement, shrunk by how much evidence stands behind it. */
+/** The winning plan's share of the weighted votes of the evidence, doubt included (see `voteKeyTools`). */
 function calibrate(found: Consensus): number {
-  const key = found.steps.map((s) => s.support.support);
-  const weakest = key.length > 0 ? Math.min(...key) : 0;
-  return clamp01(((found.mass * found.agreement + weakest) / (found.mass + 1 + 0.35)) ** 1);
+  return clamp01(found.agreement);
 }
 
-function explainStep(s: ToolSupport): string {
+function explainStep(s: ToolSupport, times: number): string {
   const parts: string[] = [];
   if (s.count > 0) {
     parts.push(
@@ -128,6 +129,7 @@ function explainStep(s: ToolSupport): string {
   if (s.predicted !== undefined && s.predicted >= 0.3) {
     parts.push(`the task's words predict it (${Math.round(s.predicted * 100)}% of such successes use it)`);
   }
+  if (times > 1) parts.push(`similar runs called it ${times} times here, once per item`);
   if (s.failed > 0) parts.push(`also in ${Math.round(s.failed * 100)}% of similar failed runs`);
   const text = parts.join('; ');
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -150,7 +152,7 @@ function matchingPatterns(
   };
   return patterns
     .flatMap((p) => (p.data.type === 'tool_sequence' ? [{ p, seq: p.data.steps.map((s) => s.tool) }] : []))
-    .filter(({ p, seq }) => seq.length >= 2 && inOrder(seq) && p.evidence.some((id) => backed.has(id)))
+    .filter(({ p, seq }) => seq.length >= 1 && inOrder(seq) && p.evidence.some((id) => backed.has(id)))
     .sort(
       (a, b) =>
         b.seq.length - a.seq.length || b.p.occurrences - a.p.occurrences || compareText(a.p.id, b.p.id),

@@ -45,6 +45,8 @@ export interface StepUnit {
   signature: string;
   /** The action with identifiers generalised, or the parameters as slots when there is no action. */
   action: string;
+  /** Successful calls in a row that this unit stands for (a batch of look-ups, one write per item). */
+  calls: number;
 }
 
 /**
@@ -56,12 +58,14 @@ export function workedSteps(steps: readonly Step[]): StepUnit[] {
   return groupRepeats(steps.filter(isSuccessStep)).flatMap((group) => {
     const first = group[0];
     if (!first) return [];
-    const action = generalizeAction(first.action);
+    // With parameters, their slots say what to pass without naming another task's customer or order.
+    const params = abstractParams(first.params);
     return [
       {
         tool: first.tool,
         signature: stepSignature(first),
-        action: action !== '' && action !== first.tool ? action : abstractParams(first.params),
+        action: params !== '' ? params : generalizeAction(first.action),
+        calls: group.length,
       },
     ];
   });

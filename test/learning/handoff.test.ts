@@ -21,9 +21,9 @@ function checkpoint(n: number, note: string, progress?: number): Checkpoint {
 
 const playbook = {
   steps: [
-    { order: 1, tool: 'read', action: 'read the test', why: 'know what fails', support: 1 },
-    { order: 2, tool: 'edit', action: 'fix it', why: 'the fix', support: 1 },
-    { order: 3, tool: 'test', action: 'npm test', why: 'check', support: 1 },
+    { order: 1, tool: 'read', action: 'read the test', why: 'know what fails', support: 1, times: 1 },
+    { order: 2, tool: 'edit', action: 'fix it', why: 'the fix', support: 1, times: 1 },
+    { order: 3, tool: 'test', action: 'npm test', why: 'check', support: 1, times: 1 },
   ],
 };
 
@@ -65,6 +65,7 @@ describe('buildHandoff', () => {
       steps: ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((tool, i) => ({
         order: i + 1,
         support: 1,
+        times: 1,
         tool,
         action: '',
         why: '',

@@ -302,7 +302,11 @@ export function runStorageContract(
     });
 
     it('keeps heuristics and counts everything in stats', async () => {
-      await storage.importEpisodes([finished({}, ['grep', 'edit']), finished({}, ['grep', 'edit'])], learn);
+      // A check step followed by more steps makes a check_result rule.
+      await storage.importEpisodes(
+        [finished({}, ['grep', 'test', 'edit']), finished({}, ['grep', 'test', 'edit'])],
+        learn,
+      );
       const heuristics = await storage.listHeuristics({});
       expect(heuristics.length).toBeGreaterThan(0);
       expect(await storage.getHeuristics(heuristics.map((h) => h.id))).toHaveLength(heuristics.length);
@@ -310,7 +314,7 @@ export function runStorageContract(
       expect(stats).toMatchObject({
         episodes: 2,
         completedEpisodes: 2,
-        steps: 4,
+        steps: 6,
         heuristics: heuristics.length,
       });
       expect(stats.byOutcome.success).toBe(2);
