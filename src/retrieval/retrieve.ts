@@ -1,5 +1,11 @@
 import { contentTokens, type Episode, type Heuristic, type Pattern } from '../core/index.js';
-import { predictionMatch, predictTools, type ToolModel, taskFeatures } from '../learning/index.js';
+import {
+  ANY_FEATURE,
+  predictionMatch,
+  predictTools,
+  type ToolModel,
+  taskFeatures,
+} from '../learning/index.js';
 import type { StorageBackend } from '../storage/index.js';
 import { describeSimilarity, type RetrievalEnvironment, vectorHits } from './environment.js';
 import { fuse } from './fusion.js';
@@ -63,7 +69,10 @@ export async function retrieve(
   const [lexical, similar, counts] = await Promise.all([
     settings.mode === 'vector' ? [] : storage.searchEpisodes({ text: query.task, limit: pool }),
     vectorHits(env, 'episode', query.task, pool),
-    storage.toolCounts({ ...(context.domain === undefined ? {} : { domain: context.domain }), features }),
+    storage.toolCounts({
+      ...(context.domain === undefined ? {} : { domain: context.domain }),
+      features: [ANY_FEATURE, ...features],
+    }),
   ]);
   const toolModel = predictTools(counts, features);
   const relevance = fuse(lexical, similar, settings);
