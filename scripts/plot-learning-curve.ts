@@ -101,7 +101,8 @@ export function learningCurveSvg(replay: Replay): string {
   const height = PANEL.height + LEGEND_HEIGHT;
   const panels = names.map((name, i) => panel(name, replay.datasets[name]!, replay.window, i * PANEL.width));
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11" role="img">`,
+    '<title>Success rate against tasks seen, with and without memory (npm run eval -- --only replay)</title>',
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     legend(width),
     ...panels,

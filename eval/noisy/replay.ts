@@ -23,8 +23,11 @@ import { updateResults } from './report.js';
 import { kindIn } from './score.js';
 import { fnv1a, goldWrites, type NoisyTask } from './tau2-tasks.js';
 
-/** Below this confidence (or with no steps) the agent does not follow the playbook. */
-export const MIN_CONFIDENCE = 0.2;
+/**
+ * The agent follows a playbook only when its confidence is at least the agent's own chance of success without
+ * it (the generator's runs succeed half the time): a calibrated confidence is what makes that choice possible.
+ */
+export const MIN_CONFIDENCE = 0.5;
 export const WINDOW = 25;
 const RESULTS = new URL('../results.json', import.meta.url);
 
