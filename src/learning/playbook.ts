@@ -74,7 +74,7 @@ const MAX_PATTERNS = 3;
  */
 export function buildPlaybook(input: PlaybookInput): Playbook {
   const settings = { ...DEFAULT_PLAYBOOK_SETTINGS, ...input.settings };
-  const found = reconcile(input.episodes, input.model ?? [], settings);
+  const found = reconcile(input.task, input.episodes, input.model ?? [], settings);
   const cap = Math.max(0, Math.floor(Number.isFinite(input.maxSteps) ? input.maxSteps : 0));
   const patternIds = new Set<string>();
   const steps = found.steps.slice(0, cap).map((s, i) => ({

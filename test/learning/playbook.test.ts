@@ -76,8 +76,10 @@ describe('buildPlaybook', () => {
   });
 
   it('says less when the evidence is thin', () => {
+    // The same steps, from a run of the same task and from one whose task shares no word with it.
+    const unrelated = completed(11, ['read', 'edit', 'lint'], { task: 'Rotate the backup keys' });
     const strong = buildPlaybook(input([[main[0]!, 0.9]]));
-    const weak = buildPlaybook(input([[main[0]!, 0.2]]));
+    const weak = buildPlaybook(input([[unrelated, 0.9]]));
     expect(strong.steps.length).toBe(3);
     expect(weak.steps).toEqual([]);
     expect(weak.confidence).toBe(0);
