@@ -83,7 +83,7 @@ export async function retrieve(
       ids.add(id);
   }
   const [candidates, tools] = await Promise.all([
-    storage.getEpisodes([...ids], { steps: options.steps ?? false }),
+    storage.getEpisodes([...ids]),
     settings.weights.prediction > 0 && toolModel.length > 0 ? storage.usedTools([...ids]) : new Map(),
   ]);
   const { patterns: loaded, effectiveness } = await candidatePatterns(storage, candidates);
@@ -112,8 +112,19 @@ export async function retrieve(
   const lexicalIds = new Set(lexical.map((h) => h.id));
   const similarity = new Map(similar.map((h) => [h.id, h.score]));
   const queryTerms = new Set(contentTokens(query.task));
+  // Steps only for the few returned, not for every candidate (about 60).
+  const withSteps = options.steps
+    ? new Map(
+        (
+          await storage.getEpisodes(
+            chosen.map((c) => c.item.episode.id),
+            { steps: true },
+          )
+        ).map((e) => [e.id, e]),
+      )
+    : undefined;
   const episodes = chosen.map(({ item, score }) => ({
-    episode: item.episode,
+    episode: withSteps?.get(item.episode.id) ?? item.episode,
     score: round(score),
     signals: item.signals,
     why: explain(
