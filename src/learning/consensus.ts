@@ -95,11 +95,12 @@ const weightOf = (n: Neighbour, top: number, words: ReadonlySet<string>): number
 };
 
 /**
- * Reconciles the step sequences of the most similar episodes into one plan: each tool's support is the
- * weighted share of similar successful episodes that used it (weight: similarity², reward, feedback),
- * blended with the tool model's prediction for the task's words; tools that reach 0.5 enter, in the order of
- * the best agreeing episode, with the others placed at their mean relative position. Failed episodes never
- * give steps: a tool they used that successful ones did not is returned as `avoided`.
+ * Reconciles the step sequences of the most similar episodes into one plan. Each neighbour weighs its shared
+ * words with the task, its closeness to the best match, its reward and its feedback. The distinctive tools are
+ * chosen as one set by the neighbours' weighted votes (`voteKeyTools`); routine tools (most successes of the
+ * domain use them) enter when their blended support reaches 0.5. The order is the best agreeing episode's,
+ * other tools at their mean relative position. Failed episodes never give steps: they discount the tools
+ * that mark them, and a tool they used that successful ones did not is returned as `avoided`.
  */
 export function reconcile(
   task: string,
@@ -143,6 +144,11 @@ export function reconcile(
     ...predicted.keys(),
     ...failed.flatMap((x) => [...x.tools]),
   ]);
+  // A tool that marks the similar failures more than the successes is held back by the failures' weight.
+  const discount = (failedShare: number, successShare: number) =>
+    settings.failures && failMass > 0 && failedShare > successShare
+      ? 1 - ((failedShare - successShare) * failMass) / (failMass + mass)
+      : 1;
   const supports = new Map<string, ToolSupport>();
   for (const tool of [...tools].sort(compareText)) {
     const using = pool.filter((x) => x.units.some((u) => u.tool === tool));
@@ -150,11 +156,9 @@ export function reconcile(
     const failedShare =
       failMass > 0 ? failed.filter((x) => x.tools.has(tool)).reduce((s, x) => s + x.w, 0) / failMass : 0;
     const p = predicted.get(tool);
-    let support = (mass * neighboursShare + modelMass * (p?.success ?? 0)) / (mass + modelMass + DOUBT_MASS);
-    // A tool that marks the similar failures more than the successes is held back by the failures' weight.
-    if (settings.failures && failMass > 0 && failedShare > neighboursShare) {
-      support *= 1 - ((failedShare - neighboursShare) * failMass) / (failMass + mass);
-    }
+    const support =
+      ((mass * neighboursShare + modelMass * (p?.success ?? 0)) / (mass + modelMass + DOUBT_MASS)) *
+      discount(failedShare, neighboursShare);
     supports.set(tool, {
       tool,
       support: clamp01(support),
@@ -168,8 +172,7 @@ export function reconcile(
   const routine = (tool: string) => (prior.get(tool) ?? 0) >= ROUTINE_PRIOR;
   const vote = voteKeyTools(pool, predicted, routine, (tool) => {
     const s = supports.get(tool);
-    if (!settings.failures || !s || failMass === 0 || s.failed <= s.neighbours) return 1;
-    return 1 - ((s.failed - s.neighbours) * failMass) / (failMass + mass);
+    return s ? discount(s.failed, s.neighbours) : 1;
   });
   const chosen = new Set([
     ...[...supports.values()].filter((s) => routine(s.tool) && s.support >= INCLUDE).map((s) => s.tool),
