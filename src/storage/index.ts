@@ -4,6 +4,7 @@ export type {
   ImportResult,
   LexicalHit,
   PatternFilter,
+  SnapshotInfo,
   StorageBackend,
   StorageStats,
   StoredVector,

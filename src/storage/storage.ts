@@ -205,5 +205,26 @@ export interface StorageBackend {
   listLinks(episodeId: string): Promise<Link[]>;
 
   stats(): Promise<StorageStats>;
+  /**
+   * Writes a consistent copy of the whole store (every table, vectors and indexes included) to a new file at
+   * `target`, while other connections keep writing; CONFLICT when `target` exists.
+   */
+  backup(target: string): Promise<SnapshotInfo>;
+  /**
+   * Deletes the given completed episodes (steps, tags, checkpoints, links and vectors with them) in one
+   * transaction; episodes in progress and unknown ids are left alone. Patterns, heuristics, feedback and tool
+   * evidence stay. Returns the ids deleted.
+   */
+  deleteCompletedEpisodes(ids: readonly string[]): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** A snapshot written by `backup` (or checked before a restore): where, how big, and what it holds. */
+export interface SnapshotInfo {
+  path: string;
+  bytes: number;
+  schemaVersion: number;
+  episodes: number;
+  patterns: number;
+  heuristics: number;
 }

@@ -19,6 +19,7 @@ import type {
   ImportResult,
   LexicalHit,
   PatternFilter,
+  SnapshotInfo,
   StorageBackend,
   StorageStats,
   StoredVector,
@@ -34,6 +35,7 @@ import {
 import { MIGRATIONS } from './migrations.js';
 import { rowToPattern } from './rows.js';
 import * as ann from './sqlite-ann.js';
+import { writeSnapshot } from './sqlite-backup.js';
 import * as collab from './sqlite-collaboration.js';
 import * as reads from './sqlite-reads.js';
 import * as vectors from './sqlite-vectors.js';
@@ -310,6 +312,29 @@ export class SqliteStorage implements StorageBackend {
   }
   async stats(): Promise<StorageStats> {
     return this.#guard(() => reads.stats(this.#statement));
+  }
+  async backup(target: string): Promise<SnapshotInfo> {
+    return this.#guard(() => writeSnapshot(this.#db, target));
+  }
+  async deleteCompletedEpisodes(ids: readonly string[]): Promise<string[]> {
+    return this.#guard(() =>
+      this.#transaction(() => {
+        const deleted: string[] = [];
+        for (const id of ids) {
+          const row = this.#sql('SELECT rid FROM episodes WHERE id = ? AND ended_at IS NOT NULL').get(id) as
+            | { rid: number }
+            | undefined;
+          if (!row) continue;
+          this.#sql('DELETE FROM episodes_fts WHERE rowid = ?').run(row.rid);
+          this.#sql("DELETE FROM vectors WHERE kind = 'episode' AND item_id = ?").run(id);
+          ann.deleteAnnVectors(this.#statement, 'episode', id);
+          this.#sql('DELETE FROM episodes WHERE rid = ?').run(row.rid);
+          deleted.push(id);
+        }
+        if (deleted.length > 0) writes.bumpGeneration(this.#statement);
+        return deleted;
+      }),
+    );
   }
   async close(): Promise<void> {
     // Fold the WAL into the main file now: libsql keeps the file open until its statements are garbage
