@@ -32,7 +32,8 @@ export const nastyNumber: fc.Arbitrary<number> = fc.oneof(
 export const nastyJson: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
   fc.dictionary(nastyString, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
-  fc.integer({ min: 1, max: 6_000 }).map((depth) => {
+  // Deeper than 4,000 levels the test's own JSON.stringify overflows; the HTTP fuzz sends deeper bodies as text.
+  fc.integer({ min: 1, max: 4_000 }).map((depth) => {
     let value: unknown = 'leaf';
     for (let i = 0; i < depth; i++) value = { a: value };
     return value;
