@@ -63,9 +63,12 @@ export type {
   ImportOptions,
   ImportReport,
   MemoryOptions,
+  PrunedEpisode,
+  PruneOptions,
+  PruneReport,
   ResumeResult,
 } from './memory/index.js';
-export { defaultDbPath, SelfLearningMemory } from './memory/index.js';
+export { defaultDbPath, recordContentId, SelfLearningMemory } from './memory/index.js';
 export type {
   QueryContext,
   RetrievalResult,
@@ -75,4 +78,4 @@ export type {
   RetrievedPattern,
 } from './retrieval/index.js';
 export { DEFAULT_RETRIEVAL_WEIGHTS } from './retrieval/index.js';
-export type { EpisodeFilter, StorageBackend, StorageStats } from './storage/index.js';
+export type { EpisodeFilter, SnapshotInfo, StorageBackend, StorageStats } from './storage/index.js';

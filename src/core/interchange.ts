@@ -10,8 +10,17 @@ import {
 } from './episode.js';
 
 /**
- * One line of `slmem import` / `slmem export`: a whole episode in a form people write by hand. Everything
- * an episode holds besides what completion computes is here, so export → import is lossless.
+ * One line of `slmem import` / `slmem export`: a whole episode in a form people write by hand.
+ *
+ * Export carries, for each completed episode: id, task, task type, context, tags, metadata, every step (tool,
+ * action, params, output or error or timeout, latency, tokens, time, metadata), the outcome and the start and
+ * end times. Import recomputes the rest (reward, reflection, summary, patterns, heuristics, tool counts).
+ * Export → import → export gives the same lines, but the store is not copied whole: episodes in progress,
+ * checkpoints, links, feedback (and the pattern effectiveness it moved), vectors and the embedding cache are
+ * not exported. `slmem backup` / `memory.backup()` copies all of them.
+ *
+ * A record without `id` gets one derived from its content on import (`recordContentId`), so the same record
+ * imported twice is stored once.
  */
 export const EpisodeRecordSchema = z.object({
   id: z

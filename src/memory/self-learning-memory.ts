@@ -66,10 +66,12 @@ import {
   searchPatterns,
   VectorIndexer,
 } from '../retrieval/index.js';
-import type { StorageBackend, StorageStats } from '../storage/index.js';
-import { openSqliteStorage } from '../storage/sqlite/index.js';
+import type { SnapshotInfo, StorageBackend, StorageStats } from '../storage/index.js';
+import { openSqliteStorage, restoreSnapshot } from '../storage/sqlite/index.js';
 import * as collaboration from './collaboration.js';
 import { defaultDbPath, type MemoryOptions } from './options.js';
+import { type PruneOptions, type PruneReport, pruneEpisodes } from './prune.js';
+import { withContentId } from './record-id.js';
 import { checkTask, prepareStep, recordToEpisode } from './validate.js';
 
 /** What completing an episode learned, as stored. */
@@ -101,6 +103,12 @@ export interface ImportOptions {
   /** Queue the imported episodes for background embedding (default true); false leaves them for `reindex`. */
   embed?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A record whose id is already stored: `skip` (default) leaves the stored episode and reports the record in
+   * `skipped`; `fail` reports it in `failed` as CONFLICT. A record without an id gets one derived from its
+   * content (`recordContentId`), so importing the same file again after fixing its bad lines adds only those.
+   */
+  onConflict?: 'skip' | 'fail';
 }
 
 export interface ImportReport {
@@ -108,6 +116,8 @@ export interface ImportReport {
   episodeIds: string[];
   /** `index` is the position in the input. */
   failed: Array<{ index: number; error: { code: string; message: string } }>;
+  /** Records whose id was already stored (`onConflict: 'skip'`); `index` is the position in the input. */
+  skipped: Array<{ index: number; episodeId: string }>;
 }
 
 /**
@@ -419,7 +429,8 @@ export class SelfLearningMemory implements AsyncDisposable {
   async importEpisodes(records: readonly unknown[], options: ImportOptions = {}): Promise<ImportReport> {
     this.#assertOpen();
     const batchSize = Math.max(1, options.batchSize ?? 100);
-    const report: ImportReport = { imported: 0, episodeIds: [], failed: [] };
+    const report: ImportReport = { imported: 0, episodeIds: [], failed: [], skipped: [] };
+    const skipConflicts = (options.onConflict ?? 'skip') === 'skip';
     for (let start = 0; start < records.length; start += batchSize) {
       const batch: Array<{ index: number; episode: Episode }> = [];
       records.slice(start, start + batchSize).forEach((record, offset) => {
@@ -427,7 +438,7 @@ export class SelfLearningMemory implements AsyncDisposable {
         try {
           batch.push({
             index,
-            episode: recordToEpisode(record, {
+            episode: recordToEpisode(withContentId(record), {
               newId: this.#newId,
               now: this.#clock.now(),
               limits: this.#limits,
@@ -442,10 +453,12 @@ export class SelfLearningMemory implements AsyncDisposable {
         this.#learn,
       );
       results.forEach((result, i) => {
-        const index = batch[i]!.index;
+        const { index, episode } = batch[i]!;
         if (result.ok) {
           report.imported++;
           report.episodeIds.push(result.episode.id);
+        } else if (skipConflicts && result.error.code === 'CONFLICT') {
+          report.skipped.push({ index, episodeId: episode.id });
         } else {
           report.failed.push({ index, error: result.error.toJSON() });
         }
@@ -460,7 +473,10 @@ export class SelfLearningMemory implements AsyncDisposable {
     return report;
   }
 
-  /** Completed episodes, oldest first, in the import format. */
+  /**
+   * Completed episodes, oldest first, in the import format: what the agent recorded, not the whole store (see
+   * `EpisodeRecordSchema` for what is left out; `backup` copies everything).
+   */
   async *exportEpisodes(pageSize = 500): AsyncGenerator<EpisodeRecord> {
     this.#assertOpen();
     for (let offset = 0; ; offset += pageSize) {
@@ -504,6 +520,53 @@ export class SelfLearningMemory implements AsyncDisposable {
       },
       queryEmbeddingCache: this.#queryEmbedder?.stats() ?? { hits: 0, misses: 0 },
     };
+  }
+
+  /**
+   * Writes a consistent snapshot of the whole store to a new file while other processes keep writing: every
+   * episode (in progress too), step, pattern, heuristic, feedback, checkpoint, link, vector and tool count.
+   * CONFLICT when `path` exists. `SelfLearningMemory.restore` puts it back.
+   *
+   * @example
+   * const { episodes, bytes } = await memory.backup('./memory-2026-11-29.db');
+   */
+  async backup(path: string): Promise<SnapshotInfo> {
+    this.#assertOpen();
+    return this.#storage.backup(path);
+  }
+
+  /**
+   * Restores a snapshot written by `backup` as the database at `options.db` (default as `open`), after checking
+   * that it opens and passes SQLite's integrity check. A target holding any episode, pattern or heuristic is only
+   * replaced with `force: true` (CONFLICT otherwise). No memory may have the target open meanwhile.
+   *
+   * @example
+   * await SelfLearningMemory.restore('./memory-2026-11-29.db', { db: './memory.db', force: true });
+   */
+  static async restore(
+    snapshot: string,
+    options: { db?: string; force?: boolean } = {},
+  ): Promise<SnapshotInfo> {
+    const target = resolveDbPath(options.db ?? defaultDbPath());
+    if (target === ':memory:') {
+      throw new MemoryError('INVALID_INPUT', 'cannot restore into an in-memory database');
+    }
+    return restoreSnapshot(snapshot, target, { force: options.force === true });
+  }
+
+  /**
+   * Deletes completed episodes older than `olderThan` and, with `maxEpisodes`, the least useful ones beyond
+   * that many (lowest reward, then oldest). Episodes in progress are never deleted; patterns and heuristics
+   * keep what the deleted episodes taught (see `pruneEpisodes`). `dryRun` reports without deleting.
+   *
+   * @example
+   * const { deleted } = await memory.prune({ olderThan: '90d', keepSuccessful: true, dryRun: true });
+   */
+  async prune(options: PruneOptions): Promise<PruneReport> {
+    this.#assertOpen();
+    const report = await pruneEpisodes(this.#storage, options, this.#clock.now());
+    if (!report.dryRun && report.deleted.length > 0) this.#cache?.clear();
+    return report;
   }
 
   /** Waits for background embedding, then closes the store and the embedding provider. */

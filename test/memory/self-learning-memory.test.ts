@@ -274,7 +274,7 @@ describe('SelfLearningMemory: import and export', () => {
     const copied = await copy.getEpisode('0190aaaa-0000-7000-8000-000000000001');
     expect(copied.reward).toEqual(original.reward);
     expect(copied.patternIds).toEqual(original.patternIds);
-    const duplicate = await copy.importEpisodes([first[0]]);
+    const duplicate = await copy.importEpisodes([first[0]], { onConflict: 'fail' });
     expect(duplicate.failed[0]?.error.code).toBe('CONFLICT');
     await memory.close();
     await copy.close();
