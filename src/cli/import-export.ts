@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { open, readFile, rename, rm } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { MemoryError } from '../core/index.js';
 import { type Cli, globalOptions, output, withMemory } from './context.js';
 import { EXIT_PARTIAL_IMPORT } from './errors.js';
@@ -40,6 +40,14 @@ export function registerImportExportCommands(program: Command, cli: Cli): void {
     )
     .argument('<file>', 'a .jsonl file, or - for stdin')
     .option('--batch-size <n>', 'episodes per transaction (1-10000)', integer('--batch-size', 1, 10_000), 100)
+    .addOption(
+      new Option(
+        '--on-conflict <mode>',
+        'a record whose id is already stored: skip it (default) or report it as failed',
+      )
+        .choices(['skip', 'fail'])
+        .default('skip'),
+    )
     .option(
       '--no-embed',
       'do not embed the episodes now (retrieval finds them by their words until "slmem reindex")',
@@ -50,14 +58,15 @@ export function registerImportExportCommands(program: Command, cli: Cli): void {
 Each line is one episode, e.g.
   {"task":"Fix the login test","context":{"domain":"web"},"steps":[{"tool":"bash","action":"npm test","error":"AssertionError"},{"tool":"edit","action":"fix expiry"}],"outcome":{"status":"success","verdict":"tests pass"}}
 Blank lines are skipped. A line that is not JSON or not a valid episode is reported with its line number and
-leaves nothing behind; the other lines are imported.
+leaves nothing behind; the other lines are imported. A line without "id" gets one derived from its content, so
+importing the file again after fixing its bad lines stores only those (the rest are reported as skipped).
 
 Exit code: 0 when every line was imported, 8 when some lines failed (the rest were imported).
 
 Example:
   $ slmem export old.jsonl && slmem --db new.db import old.jsonl`,
     )
-    .action(async (file: string, flags: { batchSize: number; embed: boolean }, command: Command) => {
+    .action(async (file: string, flags: ImportFlags, command: Command) => {
       const text = await readInput(file, cli);
       const parsed = parseJsonl(text);
       let seconds = 0;
@@ -68,6 +77,7 @@ Example:
           batchSize: flags.batchSize,
           onProgress: progress.update,
           embed: false,
+          onConflict: flags.onConflict,
         });
         progress.finish();
         seconds = (performance.now() - started) / 1_000;
@@ -81,8 +91,11 @@ Example:
         })),
       ].sort((a, b) => a.line - b.line);
       if (failed.length > 0) cli.exitCode = EXIT_PARTIAL_IMPORT;
-      output(command, cli, { imported: report.imported, failed, seconds: round3(seconds), embedded }, (t) => {
+      const skipped = report.skipped.length;
+      const result = { imported: report.imported, skipped, failed, seconds: round3(seconds), embedded };
+      output(command, cli, result, (t) => {
         renderImport(t, report.imported, failed, seconds);
+        if (skipped > 0) t.line(t.style.dim(`Skipped ${plural(skipped, 'episode')} already stored`));
         if (embedded?.provider) {
           const what = `${plural(embedded.episodes, 'episode')} and ${plural(embedded.patterns, 'pattern')}`;
           t.line(
@@ -120,6 +133,12 @@ Example:
 }
 
 const round3 = (x: number) => Math.round(x * 1_000) / 1_000;
+
+interface ImportFlags {
+  batchSize: number;
+  embed: boolean;
+  onConflict: 'skip' | 'fail';
+}
 
 function renderImport(t: Terminal, imported: number, failed: LineFailure[], seconds: number): void {
   const rate = seconds > 0 ? Math.round(imported / seconds) : imported;

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EMBEDDING_PROVIDERS } from '../embeddings/index.js';
 // The default is declared once, beside the providers; the embeddings index does not export it.
 import { DEFAULT_EMBEDDINGS_PROVIDER } from '../embeddings/resolve.js';
+import { registerBackupCommands } from './backup.js';
 import { registerCollaborationCommands } from './collaboration.js';
 import { type Cli, type CliStreams, createCli } from './context.js';
 import { registerDemoCommand } from './demo.js';
@@ -12,6 +13,7 @@ import { registerImportExportCommands } from './import-export.js';
 import { registerMcpCommand } from './mcp.js';
 import { registerPatternCommands } from './pattern.js';
 import { registerPlaybookCommand } from './playbook.js';
+import { registerPruneCommand } from './prune.js';
 import { registerReindexCommand } from './reindex.js';
 import { registerRetrieveCommand } from './retrieve.js';
 import { registerStatsCommand } from './stats.js';
@@ -81,6 +83,8 @@ ${EXIT_CODES_HELP}`,
   registerStatsCommand(program, cli);
   registerReindexCommand(program, cli);
   registerImportExportCommands(program, cli);
+  registerBackupCommands(program, cli);
+  registerPruneCommand(program, cli);
   registerDemoCommand(program, cli);
   registerMcpCommand(program, cli);
   return program;
