@@ -70,7 +70,8 @@ describe('embedding in the background', () => {
     const memory = await SelfLearningMemory.open({ db: dbPath(), embeddings: provider });
     await memory.importEpisodes([
       record('Reset the user password'),
-      record('Reset the user password'),
+      // Another run of the same task: the same text, not the same record (which would be stored once).
+      { ...record('Reset the user password'), metadata: { run: '2' } },
       record('Close the account'),
     ]);
     await memory.flush();
