@@ -291,6 +291,22 @@ export function runStorageContract(
       expect((await storage.stats()).steps).toBe(0);
     });
 
+    it('deletes completed episodes in a batch, leaving those in progress, unknown ids and patterns', async () => {
+      const a = finished({ task: 'Rotate the database credentials' }, ['vault', 'deploy']);
+      const b = finished({ task: 'Rotate the api keys' }, ['vault', 'deploy']);
+      const open = episode();
+      await storage.importEpisodes([a, b], learn);
+      await storage.createEpisode(open);
+      const patterns = await storage.listPatterns({});
+      const generation = await storage.writeGeneration();
+      expect(await storage.deleteCompletedEpisodes([a.id, open.id, nextId(), b.id])).toEqual([a.id, b.id]);
+      expect((await storage.listEpisodes({})).map((e) => e.id)).toEqual([open.id]);
+      expect(await storage.searchEpisodes({ text: 'rotate', limit: 5 })).toEqual([]);
+      expect(await storage.listPatterns({})).toEqual(patterns);
+      expect(await storage.writeGeneration()).toBeGreaterThan(generation);
+      expect(await storage.deleteCompletedEpisodes([a.id])).toEqual([]);
+    });
+
     it('returns episodes in the order asked, skipping missing ones, with steps only on request', async () => {
       const a = finished({}, ['a']);
       const b = finished({}, ['b', 'c']);
