@@ -30,6 +30,7 @@ describe('backup and restore', () => {
     expect(info).toMatchObject({ path: snapshot, episodes: 6 });
     expect(info.patterns).toBeGreaterThan(0);
     const before = dumpTables(source);
+    const patterns = await memory.listPatterns({ limit: 100 });
     await memory.close();
 
     const target = path('restored.db');
@@ -52,6 +53,9 @@ describe('backup and restore', () => {
     const restored = await openMemory(target);
     expect((await restored.listCheckpoints(inProgress)).map((c) => c.note)).toEqual(['found the store']);
     expect(await restored.listLinks(done[0]!)).toHaveLength(2);
+    // Feedback moved one pattern's effectiveness; the restored pattern has it.
+    expect(await restored.listPatterns({ limit: 100 })).toEqual(patterns);
+    expect(patterns.some((p) => p.feedbackApplied === 1 && p.effectiveness !== 0.5)).toBe(true);
     await restored.logStep(inProgress, { tool: 'edit', action: 'split store' });
     await restored.completeEpisode(inProgress, { status: 'success' });
     await restored.close();
