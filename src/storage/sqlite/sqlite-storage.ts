@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type {
   Checkpoint,
   Episode,
@@ -37,6 +38,7 @@ import { rowToPattern } from './rows.js';
 import * as ann from './sqlite-ann.js';
 import { writeSnapshot } from './sqlite-backup.js';
 import * as collab from './sqlite-collaboration.js';
+import { openError, toStorageError, writable } from './sqlite-errors.js';
 import * as reads from './sqlite-reads.js';
 import * as vectors from './sqlite-vectors.js';
 import * as writes from './sqlite-writes.js';
@@ -49,9 +51,27 @@ export interface SqliteStorageOptions extends OpenDatabaseOptions {
   vectorIndex?: 'exact' | 'ann';
 }
 
-/** Opens the embedded store at `path` (a file, or `:memory:`), applying migrations. */
+/**
+ * Opens the embedded store at `path` (a file, or `:memory:`), applying migrations. A file this process may
+ * not write is opened read-only (reads work, writes fail with STORAGE_ERROR), as is any file with `readOnly`.
+ */
 export function openSqliteStorage(path: string, options: SqliteStorageOptions = {}): SqliteStorage {
-  return new SqliteStorage(openDatabase(path, options), options);
+  const readOnly = options.readOnly ?? (path !== ':memory:' && existsSync(path) && !writable(path));
+  if (readOnly && path !== ':memory:' && !existsSync(path)) {
+    throw new MemoryError('STORAGE_ERROR', `no database at ${path} to open read-only; check the path`);
+  }
+  let db: SqliteDatabase | undefined;
+  try {
+    db = openDatabase(path, { ...options, readOnly });
+    return new SqliteStorage(db, { ...options, readOnly });
+  } catch (error) {
+    try {
+      db?.close();
+    } catch {
+      // Already failing: the open error is the one to report.
+    }
+    throw openError(path, error);
+  }
 }
 
 /** The embedded backend: one SQLite (libSQL) file, WAL, every write in a transaction of its own. */
@@ -63,10 +83,13 @@ export class SqliteStorage implements StorageBackend {
   /** The statement cache as a function, for the query modules. */
   readonly #statement = (sql: string): SqliteStatement => this.#sql(sql);
 
-  constructor(db: SqliteDatabase, options: { vectorIndex?: 'exact' | 'ann' } = {}) {
+  readonly #readOnly: boolean;
+
+  constructor(db: SqliteDatabase, options: { vectorIndex?: 'exact' | 'ann'; readOnly?: boolean } = {}) {
     this.#db = db;
     this.#ann = options.vectorIndex === 'ann';
-    this.#migrate();
+    this.#readOnly = options.readOnly ?? false;
+    this.#guard(() => this.#migrate());
   }
 
   async createEpisode(episode: Episode): Promise<void> {
@@ -141,6 +164,8 @@ export class SqliteStorage implements StorageBackend {
             this.#db.exec('RELEASE import_episode');
             return { ok: true, episode: result.episode };
           } catch (error) {
+            // SQLite rolled the whole transaction back (a full disk): no line can be stored, so fail the batch.
+            if (this.#db.inTransaction === false) throw error;
             this.#db.exec('ROLLBACK TO import_episode');
             this.#db.exec('RELEASE import_episode');
             return { ok: false, error: toStorageError(error) };
@@ -349,19 +374,30 @@ export class SqliteStorage implements StorageBackend {
   }
 
   #migrate(): void {
-    const current = (this.#db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+    const schemaVersion = () =>
+      (this.#db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+    const current = schemaVersion();
     if (current > MIGRATIONS.length) {
       throw new MemoryError(
         'STORAGE_ERROR',
         `the database was written by a newer slmem (schema ${current}, this one knows ${MIGRATIONS.length}); upgrade slmem`,
       );
     }
-    for (let version = current; version < MIGRATIONS.length; version++) {
-      this.#transaction(() => {
+    if (current === MIGRATIONS.length) return;
+    if (this.#readOnly) {
+      throw new MemoryError(
+        'STORAGE_ERROR',
+        `the database is read-only and its schema is older (${current}, this slmem needs ${MIGRATIONS.length}); open it once with write access to upgrade it`,
+      );
+    }
+    this.#transaction(() => {
+      // Read again under the write lock: another process opening the same new file may have migrated it
+      // between the first read and BEGIN IMMEDIATE.
+      for (let version = schemaVersion(); version < MIGRATIONS.length; version++) {
         this.#db.exec(MIGRATIONS[version]!);
         this.#db.exec(`PRAGMA user_version = ${version + 1}`);
-      });
-    }
+      }
+    });
   }
 
   #sql(sql: string): SqliteStatement {
@@ -381,7 +417,15 @@ export class SqliteStorage implements StorageBackend {
       this.#db.exec('COMMIT');
       return result;
     } catch (error) {
-      this.#db.exec('ROLLBACK');
+      // SQLite ends the transaction itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); a ROLLBACK
+      // then fails with "no transaction is active", and that error must not hide the one that matters.
+      if (this.#db.inTransaction !== false) {
+        try {
+          this.#db.exec('ROLLBACK');
+        } catch {
+          // The original error is the one to report.
+        }
+      }
       throw error;
     }
   }
@@ -397,26 +441,4 @@ export class SqliteStorage implements StorageBackend {
 
 function notFound(id: string): MemoryError {
   return new MemoryError('NOT_FOUND', `episode ${id} does not exist`, { details: { episodeId: id } });
-}
-
-/** Driver errors become coded errors: a unique-key clash is a CONFLICT, everything else a STORAGE_ERROR. */
-function toStorageError(error: unknown): MemoryError {
-  if (error instanceof MemoryError) return error;
-  const code = (error as { code?: unknown })?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (
-    typeof code === 'string' &&
-    code.startsWith('SQLITE_CONSTRAINT') &&
-    /UNIQUE|PRIMARY/.test(`${code} ${message}`)
-  ) {
-    return new MemoryError('CONFLICT', `an episode with this id already exists (${message})`, {
-      cause: error,
-    });
-  }
-  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
-    return new MemoryError('STORAGE_ERROR', 'the database is locked by another process; retry in a moment', {
-      cause: error,
-    });
-  }
-  return new MemoryError('STORAGE_ERROR', `storage failed: ${message}`, { cause: error });
 }
