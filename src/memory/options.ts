@@ -25,6 +25,11 @@ export interface MemoryOptions {
    * `ann` keeps a DiskANN index per provider and searches it, for larger memories (approximate).
    */
   vectorIndex?: 'exact' | 'ann';
+  /**
+   * Open the embedded store for reading only: retrieval works, every write fails with STORAGE_ERROR. A file
+   * this process may not write is opened read-only without asking.
+   */
+  readOnly?: boolean;
   clock?: Clock;
   random?: RandomSource;
   limits?: Partial<MemoryLimits>;

@@ -70,6 +70,7 @@ import type { SnapshotInfo, StorageBackend, StorageStats } from '../storage/inde
 import { openSqliteStorage, restoreSnapshot } from '../storage/sqlite/index.js';
 import * as collaboration from './collaboration.js';
 import { defaultDbPath, type MemoryOptions } from './options.js';
+import { checkMemoryOptions } from './options-schema.js';
 import { type PruneOptions, type PruneReport, pruneEpisodes } from './prune.js';
 import { withContentId } from './record-id.js';
 import { checkTask, prepareStep, recordToEpisode } from './validate.js';
@@ -180,7 +181,8 @@ export class SelfLearningMemory implements AsyncDisposable {
   }
 
   /** Opens (and creates or migrates) the store; see `MemoryOptions` for the defaults. */
-  static async open(options: MemoryOptions = {}): Promise<SelfLearningMemory> {
+  static async open(input: MemoryOptions = {}): Promise<SelfLearningMemory> {
+    const options = checkMemoryOptions(input);
     const storage =
       options.storage ?? openSqliteStorage(resolveDbPath(options.db ?? defaultDbPath()), options);
     return new SelfLearningMemory(storage, options);
@@ -650,13 +652,27 @@ function notFound(what: string, id: string): MemoryError {
 }
 
 function resolveDbPath(db: string): string {
-  if (/^postgres(ql)?:\/\//.test(db)) {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(db)?.[1]?.toLowerCase();
+  if (scheme && scheme !== 'file') {
+    const planned = /^postgres(ql)?$/.test(scheme)
+      ? 'PostgreSQL storage is planned but not available yet; '
+      : '';
     throw new MemoryError(
       'INVALID_INPUT',
-      'PostgreSQL storage is not available yet; use a file path for the embedded store',
+      `${scheme}:// databases are not supported; ${planned}use a file path or a file: URL for the embedded store`,
     );
   }
   const path = db.startsWith('file://') ? fileURLToPath(db) : db.replace(/^file:/, '');
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path === ':memory:') return path;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new MemoryError(
+      'STORAGE_ERROR',
+      `cannot create the folder for the database ${path} (${reason}); choose a location you may write`,
+      { cause: error },
+    );
+  }
   return path;
 }

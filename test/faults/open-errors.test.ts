@@ -1,0 +1,132 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SelfLearningMemory } from '../../src/index.js';
+import { removeTempDirs, slmem, tempDb } from '../cli/run-cli.js';
+
+afterAll(() => removeTempDirs());
+
+const isRoot = process.getuid?.() === 0;
+
+/** A folder, a text file and a new-file path, in a fresh directory. */
+function places(): { folder: string; text: string; fresh: string; dir: string } {
+  const { dir, db } = tempDb();
+  const folder = join(dir, 'folder');
+  mkdirSync(folder);
+  const text = join(dir, 'notes.db');
+  writeFileSync(text, 'these are my notes, not a database\n'.repeat(200));
+  return { folder, text, fresh: db, dir };
+}
+
+async function openError(options: Parameters<typeof SelfLearningMemory.open>[0]) {
+  return SelfLearningMemory.open({ embeddings: false, ...options }).then(
+    () => {
+      throw new Error('open succeeded');
+    },
+    (error: unknown) => error as { code: string; message: string },
+  );
+}
+
+describe('opening a store that cannot be used', () => {
+  it('a folder is a STORAGE_ERROR that suggests a file inside it', async () => {
+    const { folder } = places();
+    const error = await openError({ db: folder });
+    expect(error.code).toBe('STORAGE_ERROR');
+    expect(error.message).toContain('is a folder');
+    expect(error.message).toContain(join(folder, 'memory.db'));
+  });
+
+  it('a file that is not a database is a STORAGE_ERROR naming the file', async () => {
+    const { text } = places();
+    const error = await openError({ db: text });
+    expect(error.code).toBe('STORAGE_ERROR');
+    expect(error.message).toContain(`${text} is not a database file`);
+  });
+
+  it('a path under a file is a STORAGE_ERROR, not a raw ENOTDIR', async () => {
+    const { text } = places();
+    const error = await openError({ db: join(text, 'memory.db') });
+    expect(error.code).toBe('STORAGE_ERROR');
+    expect(error.message).toMatch(/cannot create the folder/);
+  });
+
+  it.each([
+    'libsql://memory.turso.io',
+    'http://localhost:8080',
+    'https://example.com/db',
+    'postgres://user@localhost/slmem',
+  ])('%s says what is supported', async (url) => {
+    const error = await openError({ db: url });
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toMatch(/use a file path or a file: URL/);
+    if (url.startsWith('postgres')) expect(error.message).toMatch(/PostgreSQL storage is planned/);
+  });
+
+  it.skipIf(isRoot)('a folder one may not write is a STORAGE_ERROR (chmod does not stop root)', async () => {
+    const { folder } = places();
+    chmodSync(folder, 0o555);
+    const error = await openError({ db: join(folder, 'memory.db') });
+    expect(error.code).toBe('STORAGE_ERROR');
+    chmodSync(folder, 0o755);
+  });
+});
+
+describe('a read-only store', () => {
+  async function storeWithOneEpisode(): Promise<{ db: string; id: string }> {
+    const { db } = tempDb();
+    const memory = await SelfLearningMemory.open({ db, embeddings: false });
+    const { id } = await memory.startEpisode({ task: 'Fix the login test', context: { domain: 'web' } });
+    await memory.completeEpisode(id, { status: 'success', verdict: 'tests pass' });
+    await memory.close();
+    return { db, id };
+  }
+
+  it('serves reads, and each write fails with STORAGE_ERROR saying it is read-only', async () => {
+    const { db, id } = await storeWithOneEpisode();
+    const memory = await SelfLearningMemory.open({ db, embeddings: false, readOnly: true });
+    expect((await memory.getEpisode(id))?.task).toBe('Fix the login test');
+    const found = await memory.retrieve({ task: 'login test fails', context: { domain: 'web' } });
+    expect(found.episodes.map((e) => e.episode.id)).toContain(id);
+    const error = await memory.startEpisode({ task: 'another', context: { domain: 'web' } }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'STORAGE_ERROR' });
+    expect(error.message).toMatch(/read-only/);
+    await memory.close();
+  });
+
+  it('that does not exist is a STORAGE_ERROR, not an empty new file', async () => {
+    const { fresh } = places();
+    const error = await openError({ db: fresh, readOnly: true });
+    expect(error.code).toBe('STORAGE_ERROR');
+    expect(error.message).toMatch(/no database at/);
+  });
+
+  it.skipIf(isRoot)('is how a file one may not write opens (chmod does not stop root)', async () => {
+    const { db, id } = await storeWithOneEpisode();
+    chmodSync(db, 0o444);
+    const memory = await SelfLearningMemory.open({ db, embeddings: false });
+    expect((await memory.getEpisode(id))?.task).toBe('Fix the login test');
+    await expect(memory.startEpisode({ task: 'x', context: { domain: 'web' } })).rejects.toMatchObject({
+      code: 'STORAGE_ERROR',
+    });
+    await memory.close();
+  });
+});
+
+describe('the CLI on a store that cannot be used', () => {
+  it('exits 7 with one line for a folder and for a file that is not a database', async () => {
+    const { folder, text } = places();
+    for (const db of [folder, text]) {
+      const result = await slmem(['--db', db, 'stats']);
+      expect(result.code).toBe(7);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/^slmem: STORAGE_ERROR: .*(is a folder|is not a database file)/);
+    }
+  });
+
+  it('exits 2 with one line naming what is supported for a URL', async () => {
+    const result = await slmem(['--db', 'libsql://memory.turso.io', 'stats']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/file path or a file: URL/);
+  });
+});
