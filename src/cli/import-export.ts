@@ -172,13 +172,24 @@ function fileError(error: unknown, file: string, verb: string): MemoryError {
   return new MemoryError('INVALID_INPUT', `cannot ${verb} ${file}: ${reason}`, { cause: error });
 }
 
+/** Writes until the lines end or the reader goes away (`| head`): a closed pipe ends the export, not in error. */
 async function writeLines(stream: NodeJS.WritableStream, lines: AsyncIterable<string>): Promise<number> {
+  const closed = () => (stream as { destroyed?: boolean }).destroyed === true;
   let count = 0;
   for await (const line of lines) {
+    if (closed()) break;
     count++;
-    if (!stream.write(line)) await once(stream, 'drain');
+    if (!stream.write(line) && !closed()) await drainedOrClosed(stream);
   }
   return count;
+}
+
+async function drainedOrClosed(stream: NodeJS.WritableStream): Promise<void> {
+  const stop = new AbortController();
+  const wait = (event: string) => once(stream, event, { signal: stop.signal });
+  // 'error' (EPIPE) rejects the waits: the next closed() check ends the loop.
+  await Promise.race([wait('drain'), wait('close')]).catch(() => {});
+  stop.abort();
 }
 
 /** Writes to `file.tmp`, flushes it to disk, then renames: a crash leaves the old file or the new one, never half. */
