@@ -25,7 +25,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   4  NOT_FOUND          no such episode, pattern or file
   5  CONFLICT           an episode with that id exists, or a duplicate or cyclic link
   6  EPISODE_COMPLETED  the episode is already completed
-  7  STORAGE_ERROR      the database failed (locked, corrupt, disk full)
+  7  STORAGE_ERROR      the database failed (locked, disk full, read-only, not a database)
   8  (import)           some lines failed, the others were imported
   9  EMBEDDING_ERROR    the embedding model or API failed (see the message)`;
 

@@ -20,7 +20,7 @@ const EmbeddingsConfigSchema = z.object({
 const EmbeddingProviderSchema = z.object({ id: z.string(), dimensions: count, embed: fn('a function') });
 
 /** Checks the shape of `MemoryOptions` at `open`: a wrong option fails there, named, not later as a TypeError. */
-export const MemoryOptionsSchema = z.object({
+const MemoryOptionsSchema = z.object({
   db: z.string().min(1).optional(),
   storage: z
     .custom<unknown>((v) => typeof v === 'object' && v !== null && 'close' in v, {
