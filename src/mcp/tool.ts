@@ -1,13 +1,12 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
-  CallToolRequestSchema,
   type CallToolResult,
-  McpError,
+  type JSONRPCRequest,
   ErrorCode as RpcErrorCode,
   type ToolAnnotations,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { toolError } from './errors.js';
+import { oneLine, ProtocolError, sdkToolResult, toolError } from './errors.js';
 
 /** A tool as written in `tools/*.ts`: typed arguments in, a typed result and its readable text out. */
 export interface ToolSpec<In extends z.ZodRawShape, Out extends z.ZodRawShape> {
@@ -56,14 +55,16 @@ export function defineTool<In extends z.ZodRawShape, Out extends z.ZodRawShape>(
 }
 
 /**
- * Registers the tools, then takes over `tools/call`. The SDK (1.32) answers an unknown tool or arguments its
- * schema rejects with an `isError` result; this server makes them JSON-RPC errors (invalid params), so only
- * domain errors reach the agent as tool results and a malformed call fails where it was made.
+ * Registers the tools with the SDK, which parses their arguments (invalid ones come back as an `isError` result
+ * naming the field, so the model can correct itself: SEP-1303) and checks their results against the output
+ * schema. Two cases the MCP specification (2025-11-25) makes protocol errors, and the SDK 1.32 does not, are
+ * answered before the SDK sees the call: an unknown tool, and a request that is not a `tools/call` request
+ * (`arguments` that are not an object, no `name`), which the SDK's schema would turn into -32603.
  */
 export function registerTools(server: McpServer, tools: readonly Tool[]): void {
-  const byName = new Map<string, Tool>();
+  const names = new Set<string>();
   for (const tool of tools) {
-    byName.set(tool.name, tool);
+    names.add(tool.name);
     server.registerTool(
       tool.name,
       {
@@ -76,17 +77,56 @@ export function registerTools(server: McpServer, tools: readonly Tool[]): void {
       (args: unknown) => tool.call(args),
     );
   }
-  server.server.setRequestHandler(CallToolRequestSchema, async (request) => {
-    const { name, arguments: args } = request.params;
-    const tool = byName.get(name);
-    if (!tool) throw new McpError(RpcErrorCode.InvalidParams, `unknown tool "${name}" (see tools/list)`);
-    const parsed = await tool.input.safeParseAsync(args ?? {});
-    if (!parsed.success) {
-      throw new McpError(
-        RpcErrorCode.InvalidParams,
-        `invalid arguments for ${name}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`,
-      );
+  guardToolCalls(server, names);
+}
+
+type RawHandler = (request: JSONRPCRequest, extra: unknown) => Promise<unknown>;
+
+/**
+ * Puts a check in front of the SDK's own `tools/call` handler. The SDK keeps its handlers in a private map and
+ * parses the request before any handler a server could add, so the check wraps the entry in that map: the
+ * test suite fails if an SDK upgrade moves it.
+ */
+function guardToolCalls(server: McpServer, names: ReadonlySet<string>): void {
+  // biome-ignore lint/complexity/useLiteralKeys: element access is how TypeScript reaches a private member.
+  const handlers = server.server['_requestHandlers'] as Map<string, RawHandler>;
+  const sdk = handlers.get('tools/call');
+  if (!sdk) throw new Error('the MCP SDK registered no tools/call handler');
+  handlers.set('tools/call', async (request, extra) => {
+    const problem = malformedCall(request.params, names);
+    if (problem) throw new ProtocolError(RpcErrorCode.InvalidParams, problem);
+    try {
+      return sdkToolResult((await sdk(request, extra)) as CallToolResult);
+    } catch (error) {
+      // Whatever else fails the SDK's request schema (`_meta`, `task`) is still the caller's mistake.
+      // The SDK's zod error is not this package's class: it is known by its issues.
+      if (isZodError(error))
+        throw new ProtocolError(
+          RpcErrorCode.InvalidParams,
+          `invalid tools/call request: ${oneLine(z.prettifyError(error))}`,
+        );
+      throw error;
     }
-    return tool.call(parsed.data);
   });
+}
+
+function malformedCall(params: unknown, names: ReadonlySet<string>): string | undefined {
+  if (typeof params !== 'object' || params === null || Array.isArray(params))
+    return 'tools/call needs params: { name, arguments }';
+  const { name, arguments: args } = params as { name?: unknown; arguments?: unknown };
+  if (typeof name !== 'string') return 'tools/call needs params.name, the name of a tool (see tools/list)';
+  if (!names.has(name)) return `unknown tool "${name}" (see tools/list)`;
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)))
+    return `the arguments of ${name} must be an object of named arguments, not ${describe(args)}`;
+  return undefined;
+}
+
+function isZodError(error: unknown): error is z.ZodError {
+  return error instanceof Error && 'issues' in error && Array.isArray(error.issues);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
 }

@@ -31,9 +31,11 @@ describe('MCP collaboration tools', () => {
     );
     expect(patterns[0]?.pattern_id).toBe(pattern_ids[0]);
     expect(patterns[0]?.effectiveness).toBeGreaterThan(0.5);
-    await expect(
-      c.client.callTool({ name: 'record_feedback', arguments: { pattern_ids: [], success: true } }),
-    ).rejects.toThrow(/pattern_ids/);
+    const empty = (await c.client.callTool({
+      name: 'record_feedback',
+      arguments: { pattern_ids: [], success: true },
+    })) as CallToolResult;
+    expect((empty.content[0] as TextContent).text).toMatch(/^INVALID_INPUT: .*pattern_ids/);
   });
 
   it('checkpoints, hands off and resumes an episode in progress', async () => {
@@ -87,8 +89,10 @@ describe('MCP collaboration tools', () => {
     await call(c.client, 'unlink_episodes', link);
     const missing = (await c.client.callTool({ name: 'unlink_episodes', arguments: link })) as CallToolResult;
     expect((missing.content[0] as TextContent).text).toMatch(/^NOT_FOUND: /);
-    await expect(
-      c.client.callTool({ name: 'link_episodes', arguments: { ...link, type: 'causes' } }),
-    ).rejects.toThrow();
+    const badType = (await c.client.callTool({
+      name: 'link_episodes',
+      arguments: { ...link, type: 'causes' },
+    })) as CallToolResult;
+    expect((badType.content[0] as TextContent).text).toMatch(/^INVALID_INPUT: .*type/);
   });
 });
