@@ -46,6 +46,7 @@ export const logStepArgs = {
   params: z.record(z.string(), z.unknown()).optional().describe('the tool arguments'),
   output: z.string().optional().describe('what the step produced (it succeeded)'),
   error: z.string().optional().describe('the error it ended with (it failed)'),
+  timeout: z.boolean().optional().describe('true when the step timed out (give no output or error)'),
   latency_ms: z.number().min(0).optional().describe('how long it took'),
   tokens: z.number().int().min(0).optional().describe('tokens it used'),
 };
@@ -65,6 +66,25 @@ export const listEpisodesArgs = {
   limit: LimitSchema,
   offset: z.number().int().min(0).default(0),
 };
+
+export const listHeuristicsArgs = {
+  domain: NameSchema.optional().describe('only heuristics of this domain'),
+  min_confidence: z.number().min(0).max(1).optional().describe('only those at least this confident (0-1)'),
+  limit: LimitSchema,
+};
+
+export const HeuristicView = z.object({
+  heuristic_id: z.string(),
+  condition: z.string(),
+  action: z.string(),
+  action_tools: z.array(z.string()),
+  confidence: z.number(),
+  agree: z.number().int(),
+  disagree: z.number().int(),
+  domain: z.string(),
+  evidence_episode_ids: z.array(z.string()),
+  updated_at: z.string(),
+});
 
 export const retrieveContextArgs = {
   task: TaskSchema.describe('the task you are about to start'),

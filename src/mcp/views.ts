@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Episode, Link, Outcome, Pattern } from '../core/index.js';
+import type { Episode, Heuristic, Link, Outcome, Pattern } from '../core/index.js';
 import type { Handoff, Playbook } from '../learning/index.js';
 import type { RetrievalResult } from '../retrieval/index.js';
 import type {
@@ -9,6 +9,7 @@ import type {
   FoundHeuristicView,
   FoundPatternView,
   HandoffView,
+  HeuristicView,
   LinkView,
   PatternView,
   PlaybookView,
@@ -70,6 +71,21 @@ export function patternView(pattern: Pattern): z.infer<typeof PatternView> {
     first_seen: pattern.firstSeen,
     last_seen: pattern.lastSeen,
     data: pattern.data,
+  };
+}
+
+export function heuristicView(heuristic: Heuristic): z.infer<typeof HeuristicView> {
+  return {
+    heuristic_id: heuristic.id,
+    condition: heuristic.conditionText,
+    action: heuristic.actionText,
+    action_tools: heuristic.actionTools,
+    confidence: heuristic.confidence,
+    agree: heuristic.agree,
+    disagree: heuristic.disagree,
+    domain: heuristic.domain,
+    evidence_episode_ids: heuristic.evidence,
+    updated_at: heuristic.updatedAt,
   };
 }
 

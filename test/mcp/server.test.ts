@@ -12,6 +12,7 @@ const TOOLS = [
   'link_episodes',
   'list_links',
   'list_episodes',
+  'list_heuristics',
   'log_step',
   'memory_stats',
   'record_feedback',

@@ -48,20 +48,24 @@ export function episodeTools(memory: SelfLearningMemory): Tool[] {
       title: 'Log a step',
       description:
         'Call after each meaningful tool call of the task (a command, an edit, a search), with its output or ' +
-        'its error. Failed steps matter: they teach error recoveries. Returns the step number.',
+        'its error, or timeout: true when it timed out. Failed steps matter: they teach error recoveries. Returns ' +
+        'the step number.',
       input: logStepArgs,
       output: { seq: z.number().int() },
       annotations: { idempotentHint: false },
       async run(args) {
-        if (args.output !== undefined && args.error !== undefined)
+        const given = [args.output !== undefined, args.error !== undefined, args.timeout === true];
+        if (given.filter(Boolean).length > 1)
           throw new MemoryError(
             'INVALID_INPUT',
-            'give output (the step succeeded) or error (it failed), not both',
+            'give output (the step succeeded), error (it failed) or timeout: true (it timed out), only one',
           );
         const result: StepResult =
-          args.error !== undefined
-            ? { status: 'error', message: args.error }
-            : { status: 'success', ...(args.output === undefined ? {} : { output: args.output }) };
+          args.timeout === true
+            ? { status: 'timeout' }
+            : args.error !== undefined
+              ? { status: 'error', message: args.error }
+              : { status: 'success', ...(args.output === undefined ? {} : { output: args.output }) };
         const step = await memory.logStep(args.episode_id, {
           tool: args.tool,
           action: args.action,

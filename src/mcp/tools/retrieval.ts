@@ -4,6 +4,8 @@ import {
   FoundEpisodeView,
   FoundHeuristicView,
   FoundPatternView,
+  HeuristicView,
+  listHeuristicsArgs,
   PlaybookView,
   recommendPlaybookArgs,
   retrieveContextArgs,
@@ -11,7 +13,13 @@ import {
   searchPatternsArgs,
 } from '../schemas.js';
 import { defineTool, type Tool } from '../tool.js';
-import { foundEpisodesView, foundHeuristicsView, foundPatternView, playbookView } from '../views.js';
+import {
+  foundEpisodesView,
+  foundHeuristicsView,
+  foundPatternView,
+  heuristicView,
+  playbookView,
+} from '../views.js';
 
 const readOnly = { readOnlyHint: true, idempotentHint: true } as const;
 
@@ -95,6 +103,38 @@ export function retrievalTools(memory: SelfLearningMemory): Tool[] {
                   .map(
                     (p) =>
                       `${p.pattern_id} (${p.type}, ${Math.round(p.success_rate * 100)}%): ${p.description}`,
+                  )
+                  .join('\n'),
+        };
+      },
+    }),
+    defineTool({
+      name: 'list_heuristics',
+      title: 'List heuristics',
+      description:
+        'Lists the rules learned from past episodes (when <condition>, <action>), most confident first, with ' +
+        'their confidence (0-1), how many episodes agreed and disagreed, and the evidence. For the rules that ' +
+        'apply to a task, use retrieve_context.',
+      input: listHeuristicsArgs,
+      output: { heuristics: z.array(HeuristicView) },
+      annotations: readOnly,
+      async run(args) {
+        const heuristics = (
+          await memory.listHeuristics({
+            limit: args.limit,
+            ...(args.domain ? { domain: args.domain } : {}),
+            ...(args.min_confidence === undefined ? {} : { minConfidence: args.min_confidence }),
+          })
+        ).map(heuristicView);
+        return {
+          result: { heuristics },
+          text:
+            heuristics.length === 0
+              ? 'No heuristics match.'
+              : heuristics
+                  .map(
+                    (h) =>
+                      `${h.heuristic_id} (${Math.round(h.confidence * 100)}%, ${h.domain}): when ${h.condition}, ${h.action}`,
                   )
                   .join('\n'),
         };
