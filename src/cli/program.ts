@@ -9,6 +9,7 @@ import { type Cli, type CliStreams, createCli } from './context.js';
 import { registerDemoCommand } from './demo.js';
 import { registerEpisodeCommands } from './episode.js';
 import { EXIT_CODES_HELP, reportError } from './errors.js';
+import { registerHeuristicCommands } from './heuristic.js';
 import { registerImportExportCommands } from './import-export.js';
 import { registerMcpCommand } from './mcp.js';
 import { registerPatternCommands } from './pattern.js';
@@ -80,6 +81,7 @@ ${EXIT_CODES_HELP}`,
   registerRetrieveCommand(program, cli);
   registerPlaybookCommand(program, cli);
   registerPatternCommands(program, cli);
+  registerHeuristicCommands(program, cli);
   registerStatsCommand(program, cli);
   registerReindexCommand(program, cli);
   registerImportExportCommands(program, cli);
