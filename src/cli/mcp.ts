@@ -11,6 +11,7 @@ interface McpFlags {
   port: number;
   host: string;
   token?: string;
+  sessionIdle: number;
 }
 
 export function registerMcpCommand(program: Command, cli: Cli): void {
@@ -20,7 +21,17 @@ export function registerMcpCommand(program: Command, cli: Cli): void {
     .option('--http', 'serve Streamable HTTP at http://<host>:<port>/mcp instead of stdio')
     .option('--port <n>', 'HTTP port (0 picks a free one)', integer('--port', 0, 65_535), 3333)
     .option('--host <name>', 'HTTP address to bind; beyond loopback a token is required', '127.0.0.1')
-    .addOption(new Option('--token <secret>', 'bearer token HTTP clients must send').env('SLMEM_TOKEN'))
+    .addOption(
+      new Option('--token <secret>', 'bearer token HTTP clients must send (16 characters at least)').env(
+        'SLMEM_TOKEN',
+      ),
+    )
+    .option(
+      '--session-idle <minutes>',
+      'HTTP sessions with no request for this long are closed',
+      integer('--session-idle', 1, 24 * 60),
+      30,
+    )
     .addHelpText(
       'after',
       `
@@ -40,6 +51,7 @@ Examples:
           const http = await startMcpHttpServer(memory, {
             host: flags.host,
             port: flags.port,
+            idleTimeoutMs: flags.sessionIdle * 60_000,
             ...(flags.token ? { token: flags.token } : {}),
           });
           cli.stderr.line(

@@ -1,23 +1,31 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { MemoryError } from '../core/index.js';
 import type { SelfLearningMemory } from '../memory/index.js';
 import { createMcpServer } from './server.js';
+import { SessionTable } from './sessions.js';
 
 export interface McpHttpOptions {
   /** Default 127.0.0.1; anything else needs a token. */
   host?: string;
   /** Default 3333; 0 picks a free port. */
   port?: number;
-  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  /** When set (16 characters at least), every request must carry `Authorization: Bearer <token>`. */
   token?: string;
-  /** Open sessions at most (default 100): each holds an MCP server in memory until the client ends it. */
+  /**
+   * Open sessions at most (default 100): each holds an MCP server in memory. At the cap, a new client takes
+   * the place of the least recently used idle session.
+   */
   maxSessions?: number;
+  /** A session with no request for this long is closed (default 30 minutes): clients that never DELETE. */
+  idleTimeoutMs?: number;
 }
+
+/** Short enough to guess: a token has at least this many characters (`openssl rand -hex 32` gives 64). */
+export const MIN_TOKEN_LENGTH = 16;
 
 export interface McpHttpServer {
   /** Where clients connect, e.g. `http://127.0.0.1:3333/mcp`. */
@@ -33,8 +41,15 @@ export function isLoopbackHost(host: string): boolean {
   return name === 'localhost' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
 }
 
-/** Refuses to serve the memory beyond this machine without a token (INVALID_INPUT). */
+/** Refuses to serve the memory beyond this machine without a token, or with a short one (INVALID_INPUT). */
 export function checkHttpExposure(options: { host: string; token?: string | undefined }): void {
+  if (options.token && options.token.length < MIN_TOKEN_LENGTH) {
+    throw new MemoryError(
+      'INVALID_INPUT',
+      `the token has ${options.token.length} characters; use ${MIN_TOKEN_LENGTH} at least, e.g. ` +
+        'SLMEM_TOKEN=$(openssl rand -hex 32)',
+    );
+  }
   if (!isLoopbackHost(options.host) && !options.token) {
     throw new MemoryError(
       'INVALID_INPUT',
@@ -62,8 +77,9 @@ export async function startMcpHttpServer(
   const { token } = options;
   checkHttpExposure({ host, token });
   const maxSessions = options.maxSessions ?? 100;
-  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
+  const sessions = new SessionTable(maxSessions, options.idleTimeoutMs ?? 30 * 60_000);
   const expected = token ? digest(token) : undefined;
+  let port = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== PATH)
@@ -71,6 +87,10 @@ export async function startMcpHttpServer(
     // A page in a browser may reach a loopback port under another name (DNS rebinding): only loopback names.
     if (isLoopbackHost(host) && !isLoopbackHost(hostnameOf(req.headers.host)))
       return sendJson(res, 403, { error: { code: 'FORBIDDEN', message: 'unexpected Host header' } });
+    // A page on another site may still post to a loopback port (the Host is then right): only this server's
+    // own origins, or none (not a browser), on loopback.
+    if (isLoopbackHost(host) && !allowedOrigin(req.headers.origin, port))
+      return sendJson(res, 403, { error: { code: 'FORBIDDEN', message: 'unexpected Origin header' } });
     if (expected && !authorized(req.headers.authorization, expected)) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return sendJson(res, 401, {
@@ -86,17 +106,26 @@ export async function startMcpHttpServer(
     if (typeof sessionId === 'string') {
       const session = sessions.get(sessionId);
       if (!session) return sendRpcError(res, 404, -32001, 'session not found; initialize a new one');
-      return session.transport.handleRequest(req, res, body);
+      // A POST is busy until its answer is sent (perhaps as an SSE stream). The GET stream a client keeps open
+      // for notifications does not count: a client that was abandoned keeps it open too.
+      const done = sessions.begin(sessionId, req.method === 'POST');
+      res.once('close', done);
+      try {
+        return await session.transport.handleRequest(req, res, body);
+      } catch (error) {
+        done();
+        throw error;
+      }
     }
     if (req.method !== 'POST' || !isInitializeRequest(body))
       return sendRpcError(res, 400, -32000, 'no Mcp-Session-Id: send an initialize request first');
-    if (sessions.size >= maxSessions)
-      return sendRpcError(res, 503, -32000, `${maxSessions} sessions are open; end one (DELETE) and retry`);
+    if (!(await sessions.makeRoom()))
+      return sendRpcError(res, 503, -32000, `${maxSessions} sessions are busy; retry when one ends`);
     const server = createMcpServer(memory);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server });
+        sessions.add(id, { transport, server });
       },
     });
     transport.onclose = () => {
@@ -121,13 +150,12 @@ export async function startMcpHttpServer(
       done();
     });
   });
-  const { port } = http.address() as AddressInfo;
+  ({ port } = http.address() as AddressInfo);
   const shown = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shown}:${port}${PATH}`,
     async close() {
-      await Promise.allSettled([...sessions.values()].map(({ server }) => server.close()));
-      sessions.clear();
+      await sessions.close();
       http.closeAllConnections();
       await new Promise<void>((done) => http.close(() => done()));
     },
@@ -142,6 +170,23 @@ function digest(text: string): Buffer {
 function authorized(header: string | undefined, expected: Buffer): boolean {
   const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
   return timingSafeEqual(digest(match?.[1]?.trim() ?? ''), expected) && match !== null;
+}
+
+/** Absent (not a browser), or http(s) on a loopback name and this server's port. */
+function allowedOrigin(origin: string | undefined, port: number): boolean {
+  if (origin === undefined) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  const defaultPort = url.protocol === 'https:' ? '443' : '80';
+  return (
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) &&
+    Number(url.port || defaultPort) === port
+  );
 }
 
 function hostnameOf(header: string | undefined): string {

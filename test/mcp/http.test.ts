@@ -81,7 +81,7 @@ describe('slmem mcp over Streamable HTTP', () => {
   });
 
   it('answers 401 without the right token and serves with it', async () => {
-    const http = await startMcpHttpServer(memory, { port: 0, token: 's3cret-token' });
+    const http = await startMcpHttpServer(memory, { port: 0, token: 's3cret-token-of-32-characters-xx' });
     try {
       const missing = await post(http.url);
       expect(missing.status).toBe(401);
@@ -90,7 +90,9 @@ describe('slmem mcp over Streamable HTTP', () => {
       expect((await post(http.url, { authorization: 'Bearer wrong' })).status).toBe(401);
       await expect(startEpisodeOver(http.url)).rejects.toThrow();
 
-      const result = await startEpisodeOver(http.url, { authorization: 'Bearer s3cret-token' });
+      const result = await startEpisodeOver(http.url, {
+        authorization: 'Bearer s3cret-token-of-32-characters-xx',
+      });
       expect(result.structuredContent).toHaveProperty('episode_id');
     } finally {
       await http.close();
@@ -119,7 +121,7 @@ describe('slmem mcp over Streamable HTTP', () => {
     expect(() => checkHttpExposure({ host: '0.0.0.0' })).toThrow(MemoryError);
     expect(() => checkHttpExposure({ host: '0.0.0.0' })).toThrow(/SLMEM_TOKEN/);
     expect(() => checkHttpExposure({ host: '192.168.1.20', token: '' })).toThrow(MemoryError);
-    expect(() => checkHttpExposure({ host: '0.0.0.0', token: 't' })).not.toThrow();
+    expect(() => checkHttpExposure({ host: '0.0.0.0', token: 'a'.repeat(16) })).not.toThrow();
     for (const host of ['127.0.0.1', 'localhost', '::1', '[::1]', '127.0.0.2']) {
       expect(isLoopbackHost(host)).toBe(true);
       expect(() => checkHttpExposure({ host })).not.toThrow();
