@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult, TextContent } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryError } from '../../src/core/index.js';
 import { checkHttpExposure, startMcpHttpServer } from '../../src/mcp/index.js';
@@ -98,6 +99,31 @@ describe('MCP over HTTP: sessions', () => {
       expect(await stillServed(second)).toBe(false);
     } finally {
       for (const client of clients) await client.close().catch(() => {});
+      await http.close();
+    }
+  });
+});
+
+describe('MCP over HTTP: tool errors', () => {
+  it('answers invalid arguments with an isError result and an unknown tool with -32602, prefixed once', async () => {
+    const http = await startMcpHttpServer(memory, { port: 0 });
+    const client = await open(http.url);
+    try {
+      const invalid = (await client.callTool({
+        name: 'list_episodes',
+        arguments: { limit: 'ten' },
+      })) as CallToolResult;
+      expect(invalid.isError).toBe(true);
+      expect((invalid.content[0] as TextContent).text).toMatch(
+        /^INVALID_INPUT: invalid arguments for list_episodes: .*limit/,
+      );
+      const unknown = await client.callTool({ name: 'nope', arguments: {} }).catch((e: unknown) => e);
+      expect(unknown).toMatchObject({
+        code: -32602,
+        message: 'MCP error -32602: unknown tool "nope" (see tools/list)',
+      });
+    } finally {
+      await client.close();
       await http.close();
     }
   });
