@@ -46,8 +46,9 @@ export function toProtocolError(error: unknown): ProtocolError {
  * The tools' own errors already are and pass through.
  */
 export function sdkToolResult(result: CallToolResult): CallToolResult {
+  if (!result.isError) return result;
   const [block] = result.content;
-  if (!result.isError || block?.type !== 'text' || !SDK_PREFIX.test(block.text)) return result;
+  if (block?.type !== 'text' || !SDK_PREFIX.test(block.text)) return result;
   // One issue a line: `; ` keeps them apart on one line.
   const text = withoutPrefix(block.text)
     .replace(/\s*\n\s*/g, '; ')
