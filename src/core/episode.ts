@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_LATENCY_MS, MAX_TOKENS } from './safe-input.js';
 
 export const TASK_TYPES = [
   'code_generation',
@@ -35,6 +36,18 @@ export const StepResultSchema = z.discriminatedUnion('status', [
 ]);
 export type StepResult = z.infer<typeof StepResultSchema>;
 
+/** Step latency in ms: finite and at most 7 days, so sums over many steps stay finite. */
+export const LatencySchema = z
+  .number()
+  .min(0, 'latencyMs must be 0 or more')
+  .max(MAX_LATENCY_MS, `latencyMs must be at most ${MAX_LATENCY_MS} (7 days in milliseconds)`);
+/** Tokens one step used: a whole number up to a billion. */
+export const TokensSchema = z
+  .number()
+  .int('tokens must be a whole number')
+  .min(0, 'tokens must be 0 or more')
+  .max(MAX_TOKENS, `tokens must be at most ${MAX_TOKENS}`);
+
 const JsonObjectSchema = z.record(z.string(), z.unknown());
 const StringMapSchema = z.record(z.string(), z.string());
 
@@ -45,8 +58,8 @@ export const StepSchema = z.object({
   action: z.string().max(2_000),
   params: JsonObjectSchema,
   result: StepResultSchema,
-  latencyMs: z.number().min(0),
-  tokens: z.number().int().min(0).optional(),
+  latencyMs: LatencySchema,
+  tokens: TokensSchema.optional(),
   metadata: StringMapSchema,
 });
 export type Step = z.infer<typeof StepSchema>;
@@ -57,8 +70,8 @@ export const StepInputSchema = z.object({
   action: z.string().max(2_000).default(''),
   params: JsonObjectSchema.default({}),
   result: StepResultSchema.default({ status: 'success' }),
-  latencyMs: z.number().min(0).default(0),
-  tokens: z.number().int().min(0).optional(),
+  latencyMs: LatencySchema.default(0),
+  tokens: TokensSchema.optional(),
   metadata: StringMapSchema.default({}),
   at: IsoDateSchema.optional(),
 });

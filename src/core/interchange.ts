@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import {
   type Episode,
+  LatencySchema,
   type Outcome,
   OutcomeSchema,
   type Step,
   type StepResult,
   TaskContextSchema,
   TaskTypeSchema,
+  TokensSchema,
 } from './episode.js';
 
 /**
@@ -46,8 +48,8 @@ export const EpisodeRecordSchema = z.object({
         error: z.string().optional(),
         timeout: z.boolean().optional(),
         success: z.boolean().optional(),
-        latencyMs: z.number().min(0).optional(),
-        tokens: z.number().int().min(0).optional(),
+        latencyMs: LatencySchema.optional(),
+        tokens: TokensSchema.optional(),
         at: z.iso.datetime({ offset: true }).optional(),
         metadata: z.record(z.string(), z.string()).optional(),
       }),
