@@ -61,16 +61,49 @@ export function mergeEvidence(a: readonly string[], b: readonly string[], cap = 
   return all.slice(Math.max(0, all.length - cap));
 }
 
-/** JSON with object keys sorted, so two deep-equal values give the same string. */
+/**
+ * JSON with object keys sorted, so two deep-equal values give the same string. Iterative: the depth of the
+ * value (input-controlled params) never reaches the call stack.
+ */
 export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([x], [y]) => compareText(x, y));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  let out = '';
+  // Each item is a value to write or a literal piece of text (closing brackets, commas, keys).
+  const stack: Array<{ text: string } | { value: unknown }> = [{ value }];
+  while (stack.length > 0) {
+    const item = stack.pop() as { text: string } | { value: unknown };
+    if ('text' in item) {
+      out += item.text;
+      continue;
+    }
+    const v = item.value;
+    if (Array.isArray(v)) {
+      const parts: Array<{ text: string } | { value: unknown }> = [{ text: '[' }];
+      v.forEach((entry, i) => {
+        if (i > 0) parts.push({ text: ',' });
+        parts.push({ value: entry });
+      });
+      parts.push({ text: ']' });
+      pushReversed(stack, parts);
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v as Record<string, unknown>)
+        .filter(([, e]) => e !== undefined)
+        .sort(([x], [y]) => compareText(x, y));
+      const parts: Array<{ text: string } | { value: unknown }> = [{ text: '{' }];
+      entries.forEach(([k, e], i) => {
+        parts.push({ text: `${i > 0 ? ',' : ''}${JSON.stringify(k)}:` }, { value: e });
+      });
+      parts.push({ text: '}' });
+      pushReversed(stack, parts);
+    } else {
+      out += JSON.stringify(v) ?? 'null';
+    }
   }
-  return JSON.stringify(value) ?? 'null';
+  return out;
+}
+
+// A loop, not push(...parts): spreading a long array as arguments can itself overflow the stack.
+function pushReversed<T>(stack: T[], parts: readonly T[]): void {
+  for (let i = parts.length - 1; i >= 0; i--) stack.push(parts[i] as T);
 }
 
 /** Groups consecutive steps that use the same tool. */

@@ -27,7 +27,8 @@ export function mergePatterns(a: Pattern, b: Pattern): Pattern {
   }
   const occurrences = a.occurrences + b.occurrences;
   const successCount = a.successCount + b.successCount;
-  const totalLatencyMs = a.totalLatencyMs + b.totalLatencyMs;
+  // Saturates: a sum that reached Infinity would be stored as JSON null and poison every later read.
+  const totalLatencyMs = saturate(a.totalLatencyMs + b.totalLatencyMs);
   const successRate = occurrences > 0 ? successCount / occurrences : 0;
   const feedbackApplied = a.feedbackApplied + b.feedbackApplied;
   const feedbackHelped = a.feedbackHelped + b.feedbackHelped;
@@ -71,6 +72,11 @@ export function mergeAll(patterns: readonly Pattern[]): Pattern[] {
     byKey.set(pattern.key, seen ? mergePatterns(seen, pattern) : pattern);
   }
   return [...byKey.values()].sort((x, y) => compareText(x.key, y.key));
+}
+
+function saturate(value: number): number {
+  if (Number.isNaN(value)) return 0;
+  return Math.min(value, Number.MAX_SAFE_INTEGER);
 }
 
 function mergeAction(a: string, b: string): string {
