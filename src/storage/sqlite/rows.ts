@@ -123,12 +123,12 @@ export function rowToEpisode(row: EpisodeRow, steps: Step[]): Episode {
   return {
     id: row.id,
     task: row.task,
-    taskType: TaskTypeSchema.parse(row.task_type),
+    taskType: column(TaskTypeSchema, JSON.stringify(row.task_type), 'episodes.task_type'),
     context: {
       domain: row.domain,
       ...(row.language === null ? {} : { language: row.language }),
       ...(row.framework === null ? {} : { framework: row.framework }),
-      complexity: ComplexitySchema.parse(row.complexity),
+      complexity: column(ComplexitySchema, JSON.stringify(row.complexity), 'episodes.complexity'),
       tags: column(StringArray, row.context_tags, 'episodes.context_tags'),
     },
     tags: column(StringArray, row.tags, 'episodes.tags'),
@@ -151,6 +151,39 @@ export function rowToPattern(body: string): Pattern {
 
 export function rowToHeuristic(body: string): Heuristic {
   return column(HeuristicSchema, body, 'heuristics.body');
+}
+
+let corruptRowsSkipped = 0;
+const warnedColumns = new Set<string>();
+
+/** How many corrupt rows this process skipped in queries that return many rows. */
+export function skippedCorruptRows(): number {
+  return corruptRowsSkipped;
+}
+
+/**
+ * Maps each row, skipping any whose stored JSON no longer parses: one corrupt row then degrades one result
+ * instead of failing every query that meets it. Each corrupt column is reported once per process as a warning.
+ * Other errors still throw.
+ */
+export function parseRows<R, T>(rows: readonly R[], parse: (row: R) => T): T[] {
+  const out: T[] = [];
+  for (const row of rows) {
+    try {
+      out.push(parse(row));
+    } catch (error) {
+      if (!(error instanceof MemoryError) || error.code !== 'STORAGE_ERROR') throw error;
+      corruptRowsSkipped++;
+      const name = String(error.details?.column ?? 'unknown');
+      if (!warnedColumns.has(name)) {
+        warnedColumns.add(name);
+        process.emitWarning(`skipped a row whose stored column ${name} is corrupt`, {
+          code: 'SLMEM_CORRUPT_ROW',
+        });
+      }
+    }
+  }
+  return out;
 }
 
 /** The text the full-text index holds for a completed episode, one entry per FTS column. */

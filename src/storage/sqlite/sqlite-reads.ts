@@ -14,6 +14,7 @@ import type { Sql } from './driver.js';
 import { toFtsQuery } from './fts-query.js';
 import {
   type EpisodeRow,
+  parseRows,
   rowToEpisode,
   rowToHeuristic,
   rowToPattern,
@@ -44,7 +45,10 @@ export function getEpisodes(sql: Sql, ids: readonly string[], options: { steps?:
     `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(ids)) as EpisodeRow[];
   const byId = new Map(
-    rows.map((row) => [row.id, rowToEpisode(row, options.steps ? loadSteps(sql, row.rid) : [])]),
+    parseRows(rows, (row) => rowToEpisode(row, options.steps ? loadSteps(sql, row.rid) : [])).map((e) => [
+      e.id,
+      e,
+    ]),
   );
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
@@ -95,7 +99,7 @@ export function listEpisodes(sql: Sql, filter: EpisodeFilter): Episode[] {
   const query = `SELECT ${EPISODE_COLUMNS} FROM episodes ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY started_at ${order}, rid ${order} LIMIT ? OFFSET ?`;
   const rows = sql(query).all(...params, filter.limit ?? 20, filter.offset ?? 0) as EpisodeRow[];
-  return rows.map((row) => rowToEpisode(row, []));
+  return parseRows(rows, (row) => rowToEpisode(row, []));
 }
 
 export function searchEpisodes(sql: Sql, query: { text: string; limit: number }): LexicalHit[] {
@@ -149,11 +153,11 @@ export function bodiesByColumn(
 }
 
 export function getPatterns(sql: Sql, ids: readonly string[]): Pattern[] {
-  return bodiesByColumn(sql, 'patterns', 'id', ids).map(rowToPattern);
+  return parseRows(bodiesByColumn(sql, 'patterns', 'id', ids), rowToPattern);
 }
 
 export function getHeuristics(sql: Sql, ids: readonly string[]): Heuristic[] {
-  return bodiesByColumn(sql, 'heuristics', 'id', ids).map(rowToHeuristic);
+  return parseRows(bodiesByColumn(sql, 'heuristics', 'id', ids), rowToHeuristic);
 }
 
 export function listPatterns(sql: Sql, filter: PatternFilter): Pattern[] {
@@ -175,7 +179,7 @@ export function listPatterns(sql: Sql, filter: PatternFilter): Pattern[] {
     `SELECT body FROM patterns ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY occurrences DESC, success_rate DESC, id LIMIT ? OFFSET ?`,
   ).all(...params, filter.limit ?? 20, filter.offset ?? 0) as Array<{ body: string }>;
-  return rows.map((r) => rowToPattern(r.body));
+  return parseRows(rows, (r) => rowToPattern(r.body));
 }
 
 export function listHeuristics(sql: Sql, filter: HeuristicFilter): Heuristic[] {
@@ -183,7 +187,7 @@ export function listHeuristics(sql: Sql, filter: HeuristicFilter): Heuristic[] {
     `SELECT body FROM heuristics WHERE (?1 IS NULL OR domain = ?1) AND confidence >= ?2
        ORDER BY confidence DESC, id LIMIT ?3`,
   ).all(filter.domain ?? null, filter.minConfidence ?? 0, filter.limit ?? 20) as Array<{ body: string }>;
-  return rows.map((r) => rowToHeuristic(r.body));
+  return parseRows(rows, (r) => rowToHeuristic(r.body));
 }
 
 export function stats(sql: Sql): StorageStats {

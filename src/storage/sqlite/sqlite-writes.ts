@@ -1,5 +1,6 @@
 import type {
   Episode,
+  Heuristic,
   Learn,
   LearningResult,
   Outcome,
@@ -8,7 +9,7 @@ import type {
   ToolEvidence,
 } from '../../core/index.js';
 import type { Sql } from './driver.js';
-import { ftsDocument, rowToHeuristic, rowToPattern, stepValues } from './rows.js';
+import { ftsDocument, parseRows, rowToHeuristic, rowToPattern, stepValues } from './rows.js';
 import { deleteAnnVectors } from './sqlite-ann.js';
 import { bodiesByColumn } from './sqlite-reads.js';
 
@@ -26,8 +27,13 @@ export function learnAndStore(
   learn: Learn,
 ): LearningResult {
   const plan = learn(episode);
-  const patterns = bodiesByColumn(sql, 'patterns', 'key', plan.patternKeys).map(rowToPattern);
-  const heuristics = bodiesByColumn(sql, 'heuristics', 'trigger', plan.heuristicTriggers).map(rowToHeuristic);
+  // A corrupt stored row counts as absent and is removed, so learning writes afresh instead of failing forever.
+  const patterns = parseRows(bodiesByColumn(sql, 'patterns', 'key', plan.patternKeys), rowToPattern);
+  const heuristics = parseRows(
+    bodiesByColumn(sql, 'heuristics', 'trigger', plan.heuristicTriggers),
+    rowToHeuristic,
+  );
+  dropCorruptRows(sql, plan.patternKeys, patterns, plan.heuristicTriggers, heuristics);
   const result = plan.finish({ patterns, heuristics });
   const done = result.episode;
   sql(
@@ -79,6 +85,34 @@ export function learnAndStore(
   );
   bumpGeneration(sql);
   return result;
+}
+
+/** Deletes the pattern rows (with their index rows) and heuristic rows that were asked for but did not parse. */
+function dropCorruptRows(
+  sql: Sql,
+  patternKeys: readonly string[],
+  patterns: readonly Pattern[],
+  triggers: readonly string[],
+  heuristics: readonly Heuristic[],
+): void {
+  const parsedKeys = new Set(patterns.map((p) => p.key));
+  for (const key of patternKeys) {
+    if (parsedKeys.has(key)) continue;
+    const row = sql('SELECT rowid AS r, id FROM patterns WHERE key = ?').get(key) as
+      | { r: number; id: string }
+      | undefined;
+    if (!row) continue;
+    sql('DELETE FROM patterns_fts WHERE rowid = ?').run(row.r);
+    sql("DELETE FROM vectors WHERE kind = 'pattern' AND item_id = ?").run(row.id);
+    deleteAnnVectors(sql, 'pattern', row.id);
+    sql('DELETE FROM patterns WHERE rowid = ?').run(row.r);
+  }
+  if (triggers.length === 0) return;
+  const parsedIds = new Set(heuristics.map((h) => h.id));
+  const rows = sql('SELECT id FROM heuristics WHERE trigger IN (SELECT value FROM json_each(?))').all(
+    JSON.stringify(triggers),
+  ) as Array<{ id: string }>;
+  for (const { id } of rows) if (!parsedIds.has(id)) sql('DELETE FROM heuristics WHERE id = ?').run(id);
 }
 
 /** One more episode for every (feature, tool) pair of the evidence; counts only add. */
