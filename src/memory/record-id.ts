@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkSafeInput } from '../core/index.js';
 
 /** JSON with object keys sorted at every depth, so the same record always gives the same text. */
 export function canonicalJson(value: unknown): string {
@@ -29,6 +30,8 @@ export function recordContentId(record: Record<string, unknown>): string {
 
 /** The record with a content id when it has none; anything that is not a plain object is left for parsing to reject. */
 export function withContentId(record: unknown): unknown {
+  // Before hashing: canonical JSON recurses, so a record nested thousands deep must be refused first.
+  checkSafeInput(record, 'episode record');
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return record;
   const fields = record as Record<string, unknown>;
   return fields.id === undefined ? { ...fields, id: recordContentId(fields) } : record;
