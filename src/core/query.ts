@@ -35,16 +35,21 @@ export const EpisodeFilterSchema = z.object({
   completed: z.boolean().optional(),
   order: z.enum(['newest', 'oldest']).default('newest'),
   limit: z.number().int().min(1).max(10_000).default(20),
-  offset: z.number().int().min(0).default(0),
+  offset: z.number().int().min(0).max(1_000_000_000, 'offset must be at most 1000000000').default(0),
 });
 export type EpisodeFilterInput = z.input<typeof EpisodeFilterSchema>;
 
 export const PatternFilterSchema = z.object({
   type: PatternTypeSchema.optional(),
   domain: z.string().min(1).optional(),
-  minOccurrences: z.number().int().min(1).optional(),
+  minOccurrences: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000, 'minOccurrences must be at most 1000000000')
+    .optional(),
   limit: z.number().int().min(1).max(1_000).default(20),
-  offset: z.number().int().min(0).default(0),
+  offset: z.number().int().min(0).max(1_000_000_000, 'offset must be at most 1000000000').default(0),
 });
 export type PatternFilterInput = z.input<typeof PatternFilterSchema>;
 
