@@ -48,7 +48,9 @@ let episode = '';
 const every = Math.max(1, Math.floor(calls / 10));
 sample(0);
 while (done < calls) {
-  const n = done % 12;
+  // MCP_MEMORY_READS=N: after N calls only reads, so a growing store cannot explain a growing RSS.
+  const readsAfter = Number(process.env.MCP_MEMORY_READS ?? Number.POSITIVE_INFINITY);
+  const n = done >= readsAfter ? 9 + (done % 2) : done % 12;
   if (n === 0) {
     const r = await client.callTool({
       name: 'start_episode',
