@@ -30,7 +30,10 @@ const processes = Number(values.processes);
 const deadline = values.minutes ? Date.now() + Number(values.minutes) * 60_000 : Number.POSITIVE_INFINITY;
 const rounds = values.minutes ? Number.POSITIVE_INFINITY : Number(values.rounds);
 let state = Number(values.seed) >>> 0 || 1;
-const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+const next = () => {
+  state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+  return state / 2 ** 32;
+};
 const total = { rounds: 0, kills: 0, episodes: 0, steps: 0, completions: 0, problems: 0 };
 try {
   for (let round = 1; round <= rounds && Date.now() < deadline; round++) {

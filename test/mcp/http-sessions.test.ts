@@ -70,11 +70,11 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describe('MCP over HTTP: sessions', () => {
   it('closes a session left idle past the timeout', async () => {
-    const http = await startMcpHttpServer(memory, { port: 0, idleTimeoutMs: 150 });
+    const http = await startMcpHttpServer(memory, { port: 0, idleTimeoutMs: 1_500 });
     const client = await open(http.url);
     try {
       expect(await stillServed(client)).toBe(true);
-      await sleep(400);
+      await sleep(3_500);
       // The session is gone: the server answers 404 "session not found".
       await expect(client.listTools()).rejects.toThrow(/session not found|404/i);
     } finally {
