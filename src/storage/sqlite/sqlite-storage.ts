@@ -74,6 +74,11 @@ export function openSqliteStorage(path: string, options: SqliteStorageOptions = 
   }
 }
 
+/** How long SQLite itself waits for a lock before giving control back (then #retrying waits, asynchronously). */
+const LOCK_POLL_MS = 10;
+/** How long a call waits for another process's lock in all before it fails with STORAGE_ERROR. */
+const LOCK_WAIT_MS = 5_000;
+
 /** The embedded backend: one SQLite (libSQL) file, WAL, every write in a transaction of its own. */
 export class SqliteStorage implements StorageBackend {
   readonly kind = 'sqlite';
@@ -90,14 +95,16 @@ export class SqliteStorage implements StorageBackend {
     this.#ann = options.vectorIndex === 'ann';
     this.#readOnly = options.readOnly ?? false;
     this.#guard(() => this.#migrate());
+    // Writes wait for another process's lock without blocking the event loop: see #retrying.
+    if (!this.#readOnly) this.#db.exec(`PRAGMA busy_timeout = ${LOCK_POLL_MS}`);
   }
 
   async createEpisode(episode: Episode): Promise<void> {
-    this.#guard(() => this.#transaction(() => writes.insertEpisode(this.#statement, episode)));
+    await this.#retrying(() => this.#transaction(() => writes.insertEpisode(this.#statement, episode)));
   }
 
   async appendStep(episodeId: string, step: Omit<Step, 'seq'>, maxSteps: number): Promise<Step> {
-    return this.#guard(() =>
+    return this.#retrying(() =>
       this.#transaction(() => {
         const row = this.#sql('SELECT rid, ended_at, step_count FROM episodes WHERE id = ?').get(episodeId) as
           | { rid: number; ended_at: number | null; step_count: number }
@@ -132,7 +139,7 @@ export class SqliteStorage implements StorageBackend {
     endedAt: string,
     learn: Learn,
   ): Promise<LearningResult> {
-    return this.#guard(() =>
+    return this.#retrying(() =>
       this.#transaction(() => {
         const episode = reads.loadEpisode(this.#statement, episodeId, true);
         if (!episode) throw notFound(episodeId);
@@ -144,7 +151,7 @@ export class SqliteStorage implements StorageBackend {
   }
 
   async importEpisodes(episodes: Episode[], learn: Learn): Promise<ImportResult[]> {
-    return this.#guard(() =>
+    return this.#retrying(() =>
       this.#transaction(() =>
         episodes.map((episode): ImportResult => {
           this.#db.exec('SAVEPOINT import_episode');
@@ -176,25 +183,25 @@ export class SqliteStorage implements StorageBackend {
   }
 
   async usedTools(ids: readonly string[]): Promise<Map<string, string[]>> {
-    return this.#guard(() => reads.usedTools(this.#statement, ids));
+    return this.#retrying(() => reads.usedTools(this.#statement, ids));
   }
 
   async toolCounts(query: { domain?: string; features: readonly string[] }): Promise<ToolCount[]> {
-    return this.#guard(() => reads.toolCounts(this.#statement, query));
+    return this.#retrying(() => reads.toolCounts(this.#statement, query));
   }
 
   async getEpisode(id: string): Promise<Episode | null> {
-    return this.#guard(() => reads.loadEpisode(this.#statement, id, true));
+    return this.#retrying(() => reads.loadEpisode(this.#statement, id, true));
   }
 
   async getEpisodes(ids: readonly string[], options: { steps?: boolean } = {}): Promise<Episode[]> {
-    return this.#guard(() => reads.getEpisodes(this.#statement, ids, options));
+    return this.#retrying(() => reads.getEpisodes(this.#statement, ids, options));
   }
   async listEpisodes(filter: EpisodeFilter): Promise<Episode[]> {
-    return this.#guard(() => reads.listEpisodes(this.#statement, filter));
+    return this.#retrying(() => reads.listEpisodes(this.#statement, filter));
   }
   async deleteEpisode(id: string): Promise<boolean> {
-    return this.#guard(() =>
+    return this.#retrying(() =>
       this.#transaction(() => {
         const row = this.#sql('SELECT rid FROM episodes WHERE id = ?').get(id) as { rid: number } | undefined;
         if (!row) return false;
@@ -209,16 +216,16 @@ export class SqliteStorage implements StorageBackend {
   }
 
   async searchEpisodes(query: { text: string; limit: number }): Promise<LexicalHit[]> {
-    return this.#guard(() => reads.searchEpisodes(this.#statement, query));
+    return this.#retrying(() => reads.searchEpisodes(this.#statement, query));
   }
   async recentEpisodeIds(query: { domain?: string; limit: number }): Promise<string[]> {
-    return this.#guard(() => reads.recentEpisodeIds(this.#statement, query));
+    return this.#retrying(() => reads.recentEpisodeIds(this.#statement, query));
   }
   async searchPatterns(query: { text: string; limit: number }): Promise<LexicalHit[]> {
-    return this.#guard(() => reads.searchPatterns(this.#statement, query));
+    return this.#retrying(() => reads.searchPatterns(this.#statement, query));
   }
   async putVectors(items: readonly StoredVector[]): Promise<void> {
-    this.#guard(() =>
+    await this.#retrying(() =>
       this.#transaction(() => {
         vectors.putVectors(this.#statement, items);
         // ANN tables that exist are kept current even when the index is off, so turning it on again is safe.
@@ -238,7 +245,7 @@ export class SqliteStorage implements StorageBackend {
     vector: Float32Array;
     limit: number;
   }): Promise<VectorHit[]> {
-    return this.#guard(() => {
+    return this.#retrying(() => {
       const sql = (q: string) => this.#sql(q);
       return (this.#ann ? ann.searchAnn(sql, query) : undefined) ?? vectors.searchVectors(sql, query);
     });
@@ -249,34 +256,34 @@ export class SqliteStorage implements StorageBackend {
     provider: string;
     ids: readonly string[];
   }): Promise<Map<string, Float32Array>> {
-    return this.#guard(() => vectors.getVectors(this.#statement, query));
+    return this.#retrying(() => vectors.getVectors(this.#statement, query));
   }
 
   async staleVectorIds(query: { kind: VectorKind; provider: string; limit: number }): Promise<string[]> {
-    return this.#guard(() => vectors.staleVectorIds(this.#statement, query));
+    return this.#retrying(() => vectors.staleVectorIds(this.#statement, query));
   }
 
   async countVectors(
     provider: string,
   ): Promise<{ episodes: number; patterns: number; staleEpisodes: number; stalePatterns: number }> {
-    return this.#guard(() => vectors.countVectors(this.#statement, provider));
+    return this.#retrying(() => vectors.countVectors(this.#statement, provider));
   }
 
   async getCachedEmbeddings(
     provider: string,
     textHashes: readonly string[],
   ): Promise<Map<string, Float32Array>> {
-    return this.#guard(() => vectors.getCachedEmbeddings(this.#statement, provider, textHashes));
+    return this.#retrying(() => vectors.getCachedEmbeddings(this.#statement, provider, textHashes));
   }
 
   async putCachedEmbeddings(provider: string, entries: ReadonlyMap<string, Float32Array>): Promise<void> {
-    this.#guard(() =>
+    await this.#retrying(() =>
       this.#transaction(() => vectors.putCachedEmbeddings(this.#statement, provider, entries)),
     );
   }
 
   async writeGeneration(): Promise<number> {
-    return this.#guard(
+    return this.#retrying(
       () =>
         (
           this.#sql("SELECT CAST(value AS INTEGER) AS g FROM meta WHERE key = 'write_generation'").get() as {
@@ -287,62 +294,64 @@ export class SqliteStorage implements StorageBackend {
   }
 
   async getPattern(id: string): Promise<Pattern | null> {
-    return this.#guard(() => {
+    return this.#retrying(() => {
       const row = this.#sql('SELECT body FROM patterns WHERE id = ?').get(id) as { body: string } | undefined;
       return row ? rowToPattern(row.body) : null;
     });
   }
 
   async getPatterns(ids: readonly string[]): Promise<Pattern[]> {
-    return this.#guard(() => reads.getPatterns(this.#statement, ids));
+    return this.#retrying(() => reads.getPatterns(this.#statement, ids));
   }
   async listPatterns(filter: PatternFilter): Promise<Pattern[]> {
-    return this.#guard(() => reads.listPatterns(this.#statement, filter));
+    return this.#retrying(() => reads.listPatterns(this.#statement, filter));
   }
   async getHeuristics(ids: readonly string[]): Promise<Heuristic[]> {
-    return this.#guard(() => reads.getHeuristics(this.#statement, ids));
+    return this.#retrying(() => reads.getHeuristics(this.#statement, ids));
   }
   async listHeuristics(filter: HeuristicFilter): Promise<Heuristic[]> {
-    return this.#guard(() => reads.listHeuristics(this.#statement, filter));
+    return this.#retrying(() => reads.listHeuristics(this.#statement, filter));
   }
   async recordFeedback(feedback: Feedback, apply: (pattern: Pattern) => Pattern): Promise<Pattern[]> {
-    return this.#guard(() =>
+    return this.#retrying(() =>
       this.#transaction(() => collab.recordFeedback(this.#statement, feedback, apply)),
     );
   }
   async listFeedback(query: { limit: number }): Promise<Feedback[]> {
-    return this.#guard(() => collab.listFeedback(this.#statement, query));
+    return this.#retrying(() => collab.listFeedback(this.#statement, query));
   }
   async addCheckpoint(checkpoint: Omit<Checkpoint, 'stepCount'>): Promise<Checkpoint> {
-    return this.#guard(() => this.#transaction(() => collab.addCheckpoint(this.#statement, checkpoint)));
+    return this.#retrying(() => this.#transaction(() => collab.addCheckpoint(this.#statement, checkpoint)));
   }
   async listCheckpoints(episodeId: string): Promise<Checkpoint[]> {
-    return this.#guard(() => collab.listCheckpoints(this.#statement, episodeId));
+    return this.#retrying(() => collab.listCheckpoints(this.#statement, episodeId));
   }
   async updateTags(
     episodeId: string,
     change: { add: readonly string[]; remove: readonly string[] },
   ): Promise<Episode> {
-    return this.#guard(() => this.#transaction(() => collab.updateTags(this.#statement, episodeId, change)));
+    return this.#retrying(() =>
+      this.#transaction(() => collab.updateTags(this.#statement, episodeId, change)),
+    );
   }
   /** The cycle check reads and the insert writes in one IMMEDIATE transaction, so two writers cannot race. */
   async addLink(link: Link): Promise<Link> {
-    return this.#guard(() => this.#transaction(() => collab.addLink(this.#statement, link)));
+    return this.#retrying(() => this.#transaction(() => collab.addLink(this.#statement, link)));
   }
   async removeLink(link: { from: string; to: string; type: LinkType }): Promise<boolean> {
-    return this.#guard(() => this.#transaction(() => collab.removeLink(this.#statement, link)));
+    return this.#retrying(() => this.#transaction(() => collab.removeLink(this.#statement, link)));
   }
   async listLinks(episodeId: string): Promise<Link[]> {
-    return this.#guard(() => collab.listLinks(this.#statement, episodeId));
+    return this.#retrying(() => collab.listLinks(this.#statement, episodeId));
   }
   async stats(): Promise<StorageStats> {
-    return this.#guard(() => reads.stats(this.#statement));
+    return this.#retrying(() => reads.stats(this.#statement));
   }
   async backup(target: string): Promise<SnapshotInfo> {
-    return this.#guard(() => writeSnapshot(this.#db, target));
+    return this.#retrying(() => writeSnapshot(this.#db, target));
   }
   async deleteCompletedEpisodes(ids: readonly string[]): Promise<string[]> {
-    return this.#guard(() =>
+    return this.#retrying(() =>
       this.#transaction(() => {
         const deleted: string[] = [];
         for (const id of ids) {
@@ -427,6 +436,26 @@ export class SqliteStorage implements StorageBackend {
         }
       }
       throw error;
+    }
+  }
+
+  /**
+   * Runs a synchronous storage call; when another process holds the write lock, waits for it without
+   * blocking the event loop (SQLite's own busy wait would freeze every other call of a server for up to 5 s),
+   * polling with a growing pause for up to LOCK_WAIT_MS. A failed attempt wrote nothing (its transaction
+   * rolled back), so trying again is safe.
+   */
+  async #retrying<T>(fn: () => T): Promise<T> {
+    const started = Date.now();
+    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        return fn();
+      } catch (error) {
+        const code = (error as { code?: unknown })?.code;
+        const busy = typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+        if (!busy || Date.now() - started > LOCK_WAIT_MS) throw toStorageError(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 
