@@ -66,3 +66,18 @@ export function uuidV7Generator(clock: Clock, random: RandomSource): () => strin
 export function contentId(prefix: string, key: string): string {
   return `${prefix}_${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
 }
+
+/**
+ * A version-8 UUID (RFC 9562, custom layout) from the SHA-256 of `key`: stable across runs and machines, so the
+ * same content always gets the same id.
+ *
+ * @example
+ * contentUuid('tau-retail:train:0') === contentUuid('tau-retail:train:0'); // true
+ */
+export function contentUuid(key: string): string {
+  const bytes = createHash('sha256').update(key).digest().subarray(0, 16);
+  bytes[6] = 0x80 | ((bytes[6] ?? 0) & 0x0f);
+  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

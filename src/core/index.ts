@@ -29,7 +29,7 @@ export * from './episode.js';
 export type { ErrorCode } from './errors.js';
 export { ERROR_CODES, isMemoryError, MemoryError, toMemoryError } from './errors.js';
 export type { RandomSource } from './ids.js';
-export { contentId, cryptoRandom, isUuid, seededRandom, uuidV7Generator } from './ids.js';
+export { contentId, contentUuid, cryptoRandom, isUuid, seededRandom, uuidV7Generator } from './ids.js';
 export type { EpisodeRecord, ParsedEpisodeRecord } from './interchange.js';
 export { EpisodeRecordSchema, episodeToRecord, recordSteps } from './interchange.js';
 export type {

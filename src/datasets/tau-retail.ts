@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { type Complexity, type EpisodeRecord, MemoryError, parseInput } from '../core/index.js';
+import { type Complexity, contentUuid, type EpisodeRecord, MemoryError, parseInput } from '../core/index.js';
 
 /** The tasks file shipped in `data/`; the same depth from `src/datasets` and `dist/datasets`. */
 export const TAU_RETAIL_URL = new URL('../../data/tau-retail/tasks.json', import.meta.url);
@@ -116,11 +115,5 @@ export function describeAction({ name, kwargs }: TauAction): string {
   return parts.length > 0 ? parts.join(', ') : name.replace(/_/g, ' ');
 }
 
-/** A version-8 UUID (RFC 9562, custom layout) from the SHA-256 of `key`: stable across runs and machines. */
-export function deterministicUuid(key: string): string {
-  const bytes = createHash('sha256').update(key).digest().subarray(0, 16);
-  bytes[6] = 0x80 | ((bytes[6] ?? 0) & 0x0f);
-  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+/** The id of a tau task's record: a content UUID of its split and position (kept under its old name). */
+export const deterministicUuid = contentUuid;

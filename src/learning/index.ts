@@ -1,5 +1,6 @@
 export type { Neighbour } from './consensus.js';
 export type { EndedEpisode } from './episode-utils.js';
+export { stableStringify } from './episode-utils.js';
 export { classifyError, stepErrorClass } from './error-class.js';
 export { applyFeedback, feedbackEffectiveness } from './feedback.js';
 export type { Handoff, HandoffInput } from './handoff.js';
