@@ -14,7 +14,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function openAt(db: string, at: number): Promise<{ code: number; stderr: string }> {
   const script = `
     const { SelfLearningMemory } = await import(${JSON.stringify(DIST)});
-    while (Date.now() < ${at}) {}
+    // Sleep, not spin: eight spinning processes on two cores starve the one that holds the lock.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, ${at} - Date.now())));
     const memory = await SelfLearningMemory.open({ db: ${JSON.stringify(db)}, embeddings: false });
     await memory.close();`;
   return new Promise((done, fail) => {
