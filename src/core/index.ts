@@ -42,6 +42,7 @@ export type {
 } from './learning-plan.js';
 export type { MemoryLimits } from './limits.js';
 export { DEFAULT_LIMITS, truncateText } from './limits.js';
+export { checkNamespace, DEFAULT_NAMESPACE, NamespaceSchema } from './namespace.js';
 export { parseInput } from './parse.js';
 export * from './pattern.js';
 export type {

@@ -1,9 +1,11 @@
-import type {
-  CompletedEpisode,
-  ExistingLearning,
-  Heuristic,
-  LearningPlan,
-  LearningResult,
+import {
+  type CompletedEpisode,
+  contentId,
+  DEFAULT_NAMESPACE,
+  type ExistingLearning,
+  type Heuristic,
+  type LearningPlan,
+  type LearningResult,
 } from '../core/index.js';
 import { compareText, type EndedEpisode } from './episode-utils.js';
 import { deriveHeuristics, heuristicTriggers, mergeHeuristics, voteOnHeuristic } from './heuristics.js';
@@ -16,6 +18,11 @@ import { toolEvidenceOf } from './tool-model.js';
 
 export interface LearningOptions {
   rewardWeights?: RewardWeights;
+  /**
+   * The namespace the episode belongs to. Pattern and heuristic ids are derived from it with their key (the
+   * default namespace keeps the plain key), so the same pattern learned in two namespaces is two rows.
+   */
+  namespace?: string;
 }
 
 const sortedUnique = (ids: Iterable<string>): string[] => [...new Set(ids)].sort(compareText);
@@ -35,8 +42,9 @@ export function planLearning(episode: EndedEpisode, options: LearningOptions = {
   const reward = scoreEpisode(episode, weights);
   const reflection = reflectOnEpisode(episode, reward, weights);
   const summary = summarizeEpisode(episode);
-  const observations = mergeAll(extractPatterns(episode));
-  const candidates = deriveHeuristics(episode, observations);
+  const scope = options.namespace ?? DEFAULT_NAMESPACE;
+  const observations = mergeAll(extractPatterns(episode)).map((p) => scoped(p, 'pat', scope));
+  const candidates = deriveHeuristics(episode, observations).map((h) => scoped(h, 'heu', scope));
   const triggers = heuristicTriggers(episode);
 
   function finish(existing: ExistingLearning): LearningResult {
@@ -102,4 +110,11 @@ function learnHeuristics(
   }
   for (const [key, h] of pending) changed.set(key, h);
   return [...changed.values()].sort((a, b) => compareText(a.key, b.key));
+}
+
+/** The row's id in its namespace: the plain content id in the default one, else derived from both. */
+function scoped<T extends { id: string; key: string }>(item: T, prefix: 'pat' | 'heu', namespace: string): T {
+  return namespace === DEFAULT_NAMESPACE
+    ? item
+    : { ...item, id: contentId(prefix, `${namespace}\u0000${item.key}`) };
 }

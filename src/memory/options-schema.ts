@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMPLEXITIES, MemoryError } from '../core/index.js';
+import { COMPLEXITIES, MemoryError, NamespaceSchema } from '../core/index.js';
 import { EMBEDDING_PROVIDERS } from '../embeddings/index.js';
 import type { MemoryOptions } from './options.js';
 
@@ -27,6 +27,13 @@ const MemoryOptionsSchema = z.object({
       message: 'expected a StorageBackend (an object with the storage methods and close())',
     })
     .optional(),
+  namespace: NamespaceSchema.optional(),
+  sqlite: partialOf({
+    durability: z.enum(['normal', 'full']),
+    vectorIndex: z.enum(['exact', 'ann']),
+    readOnly: z.boolean(),
+  }),
+  postgres: partialOf({ poolSize: count, schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/) }),
   durability: z.enum(['normal', 'full']).optional(),
   vectorIndex: z.enum(['exact', 'ann']).optional(),
   readOnly: z.boolean().optional(),

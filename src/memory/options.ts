@@ -4,31 +4,33 @@ import type { Clock, MemoryLimits, RandomSource } from '../core/index.js';
 import type { EmbeddingProvider, EmbeddingsConfig } from '../embeddings/index.js';
 import type { PlaybookSettings, RewardWeights } from '../learning/index.js';
 import type { RetrievalSettings, RetrievalWeights } from '../retrieval/index.js';
-import type { StorageBackend } from '../storage/index.js';
+import type { PostgresOptions, SqliteOptions, StorageBackend } from '../storage/index.js';
 
 /** Everything `SelfLearningMemory.open` accepts; every field has a default. */
 export interface MemoryOptions {
   /**
-   * Where the memory lives: a file path or a `file:` URL for the embedded SQLite store. Defaults to
+   * Where the memory lives: a file path or `file:` URL for the embedded SQLite store, or a
+   * `postgres://user:pass@host:5432/db` URL for a PostgreSQL server that many agents share. Defaults to
    * `$SLMEM_DB`, then `$XDG_DATA_HOME/slmem/memory.db` (`~/.local/share/slmem/memory.db`).
    */
   db?: string;
+  /**
+   * The namespace everything this memory reads and writes stays in (episodes, patterns, heuristics, feedback,
+   * links, vectors): two teams sharing one store never see or merge each other's. Default `$SLMEM_NAMESPACE`,
+   * then `default`. Ignored with `storage` (a backend is opened in its own namespace).
+   */
+  namespace?: string;
   /** A ready backend instead of `db` (the memory then owns it and closes it). */
   storage?: StorageBackend;
-  /**
-   * `normal` (default): a write survives a crash of the process (WAL, fsync at checkpoints);
-   * `full`: it also survives a power cut, at the cost of one fsync per write.
-   */
+  /** Options of the embedded SQLite file (durability, vector index, read-only). */
+  sqlite?: SqliteOptions;
+  /** Options of a PostgreSQL server (pool size, schema). */
+  postgres?: PostgresOptions;
+  /** @deprecated Use `sqlite.durability`. */
   durability?: 'normal' | 'full';
-  /**
-   * Vector search on the embedded store: `exact` (default) scans every vector, fine to tens of thousands;
-   * `ann` keeps a DiskANN index per provider and searches it, for larger memories (approximate).
-   */
+  /** @deprecated Use `sqlite.vectorIndex`. */
   vectorIndex?: 'exact' | 'ann';
-  /**
-   * Open the embedded store for reading only: retrieval works, every write fails with STORAGE_ERROR. A file
-   * this process may not write is opened read-only without asking.
-   */
+  /** @deprecated Use `sqlite.readOnly`. */
   readOnly?: boolean;
   clock?: Clock;
   random?: RandomSource;
@@ -61,4 +63,9 @@ export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SLMEM_DB) return env.SLMEM_DB;
   const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return join(dataHome, 'slmem', 'memory.db');
+}
+
+/** The namespace a memory opens in: the option, then `$SLMEM_NAMESPACE`, then `default`. */
+export function defaultNamespace(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SLMEM_NAMESPACE || 'default';
 }

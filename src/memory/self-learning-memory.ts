@@ -1,11 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   type Checkpoint,
   type CheckpointInput,
   type Clock,
   type CompletedEpisode,
+  checkNamespace,
   cryptoRandom,
   DEFAULT_LIMITS,
   type Episode,
@@ -66,10 +64,17 @@ import {
   searchPatterns,
   VectorIndexer,
 } from '../retrieval/index.js';
-import type { SnapshotInfo, StorageBackend, StorageStats } from '../storage/index.js';
-import { openSqliteStorage, restoreSnapshot } from '../storage/sqlite/index.js';
+import {
+  openStorage,
+  redactUrl,
+  type SnapshotInfo,
+  type StorageBackend,
+  type StorageStats,
+  sqlitePath,
+  storageKind,
+} from '../storage/index.js';
 import * as collaboration from './collaboration.js';
-import { defaultDbPath, type MemoryOptions } from './options.js';
+import { defaultDbPath, defaultNamespace, type MemoryOptions } from './options.js';
 import { checkMemoryOptions } from './options-schema.js';
 import { type PruneOptions, type PruneReport, pruneEpisodes } from './prune.js';
 import { withContentId } from './record-id.js';
@@ -155,7 +160,8 @@ export class SelfLearningMemory implements AsyncDisposable {
     this.#newId = uuidV7Generator(this.#clock, options.random ?? cryptoRandom);
     this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
     const rewardWeights = { ...DEFAULT_REWARD_WEIGHTS, ...options.rewardWeights };
-    this.#learn = (episode) => planLearning(episode, { rewardWeights });
+    const namespace = storage.namespace;
+    this.#learn = (episode) => planLearning(episode, { rewardWeights, namespace });
     this.#settings = resolveRetrievalSettings(options.retrieval);
     this.#playbookSettings = { ...DEFAULT_PLAYBOOK_SETTINGS, ...options.playbook };
     this.#log = options.log ?? ((message) => process.stderr.write(`slmem: ${message}\n`));
@@ -183,14 +189,28 @@ export class SelfLearningMemory implements AsyncDisposable {
   /** Opens (and creates or migrates) the store; see `MemoryOptions` for the defaults. */
   static async open(input: MemoryOptions = {}): Promise<SelfLearningMemory> {
     const options = checkMemoryOptions(input);
+    const namespace = checkNamespace(options.namespace ?? defaultNamespace(), 'namespace');
     const storage =
-      options.storage ?? openSqliteStorage(resolveDbPath(options.db ?? defaultDbPath()), options);
+      options.storage ??
+      (await openStorage(options.db ?? defaultDbPath(), {
+        namespace,
+        sqlite: {
+          ...pick(options, ['durability', 'vectorIndex', 'readOnly']),
+          ...options.sqlite,
+        },
+        ...(options.postgres ? { postgres: options.postgres } : {}),
+      }));
     return new SelfLearningMemory(storage, options);
   }
 
-  /** Where this memory's data lives (`sqlite`, later `postgres`). */
+  /** Where this memory's data lives: `sqlite` or `postgres`. */
   get backend(): string {
     return this.#storage.kind;
+  }
+
+  /** The namespace this memory reads and writes. */
+  get namespace(): string {
+    return this.#storage.namespace;
   }
 
   async startEpisode(input: StartEpisodeInput): Promise<Episode> {
@@ -549,10 +569,18 @@ export class SelfLearningMemory implements AsyncDisposable {
     snapshot: string,
     options: { db?: string; force?: boolean } = {},
   ): Promise<SnapshotInfo> {
-    const target = resolveDbPath(options.db ?? defaultDbPath());
+    const db = options.db ?? defaultDbPath();
+    if (storageKind(db) !== 'sqlite') {
+      throw new MemoryError(
+        'INVALID_INPUT',
+        `restore writes a SQLite file; ${redactUrl(db)} is a PostgreSQL server (use pg_restore there, or slmem import)`,
+      );
+    }
+    const target = sqlitePath(db);
     if (target === ':memory:') {
       throw new MemoryError('INVALID_INPUT', 'cannot restore into an in-memory database');
     }
+    const { restoreSnapshot } = await import('../storage/sqlite/index.js');
     return restoreSnapshot(snapshot, target, { force: options.force === true });
   }
 
@@ -651,28 +679,6 @@ function notFound(what: string, id: string): MemoryError {
   return new MemoryError('NOT_FOUND', `${what} ${id} does not exist`, { details: { [`${what}Id`]: id } });
 }
 
-function resolveDbPath(db: string): string {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(db)?.[1]?.toLowerCase();
-  if (scheme && scheme !== 'file') {
-    const planned = /^postgres(ql)?$/.test(scheme)
-      ? 'PostgreSQL storage is planned but not available yet; '
-      : '';
-    throw new MemoryError(
-      'INVALID_INPUT',
-      `${scheme}:// databases are not supported; ${planned}use a file path or a file: URL for the embedded store`,
-    );
-  }
-  const path = db.startsWith('file://') ? fileURLToPath(db) : db.replace(/^file:/, '');
-  if (path === ':memory:') return path;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new MemoryError(
-      'STORAGE_ERROR',
-      `cannot create the folder for the database ${path} (${reason}); choose a location you may write`,
-      { cause: error },
-    );
-  }
-  return path;
+function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]])) as Pick<T, K>;
 }

@@ -1,3 +1,6 @@
+export type { OpenStorageOptions, PostgresOptions, SqliteOptions, StorageKind } from './open.js';
+export { openStorage, redactUrl, sqlitePath, storageKind } from './open.js';
+export type { EpisodeHead, StoragePort, WriteTx } from './port.js';
 export type {
   EpisodeFilter,
   HeuristicFilter,
@@ -11,3 +14,4 @@ export type {
   VectorHit,
   VectorKind,
 } from './storage.js';
+export { Store } from './store.js';

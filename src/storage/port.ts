@@ -6,6 +6,7 @@ import type {
   Heuristic,
   Link,
   LinkType,
+  MemoryError,
   Pattern,
   Step,
   ToolEvidence,
@@ -88,8 +89,12 @@ export interface WriteTx {
    * reading rows that will be rewritten from what was read (patterns, heuristics, the link graph).
    */
   lockKeys(keys: readonly string[]): Promise<void>;
-  /** Runs `fn` in a savepoint: when it throws, its writes are undone, the error goes on, the transaction stays. */
-  savepoint<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a savepoint. When it throws, its writes are undone and the error comes back (as a MemoryError)
+   * while the transaction goes on; it throws only when the transaction itself is lost (a full disk, a dropped
+   * connection).
+   */
+  savepoint<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: MemoryError }>;
 
   /** Inserts the episode with its tags and steps (no outcome yet); CONFLICT when the id is stored anywhere. */
   insertEpisode(episode: Episode): Promise<void>;
@@ -110,7 +115,10 @@ export interface WriteTx {
    * Inserts or replaces patterns by key. `previousDescriptions` holds, by id, the description each stored
    * pattern had: a pattern absent from it is new; a changed description re-indexes it and makes its vectors stale.
    */
-  upsertPatterns(patterns: readonly Pattern[], previousDescriptions: ReadonlyMap<string, string>): Promise<void>;
+  upsertPatterns(
+    patterns: readonly Pattern[],
+    previousDescriptions: ReadonlyMap<string, string>,
+  ): Promise<void>;
   /** Stored heuristics with these triggers; rows that no longer parse are deleted and left out. */
   heuristicsByTriggers(triggers: readonly string[]): Promise<Heuristic[]>;
   upsertHeuristics(heuristics: readonly Heuristic[]): Promise<void>;

@@ -89,14 +89,19 @@ export interface StorageStats {
 }
 
 /**
- * The role every backend plays (embedded SQLite now, PostgreSQL later). A backend is opened by its own
- * factory, which applies migrations; after `close()` no call is valid.
+ * The role every backend plays (embedded SQLite, PostgreSQL), opened by `openStorage` (open.ts), which picks
+ * the backend and applies its migrations; after `close()` no call is valid. `Store` implements it once over a
+ * backend's `StoragePort`.
  *
  * Errors: `NOT_FOUND` for a missing episode, `CONFLICT` for a duplicate id, `EPISODE_COMPLETED` for a write
  * to a finished episode, `LIMIT_EXCEEDED` past the step limit, `STORAGE_ERROR` for everything the driver says.
  */
 export interface StorageBackend {
   readonly kind: string;
+  /** The namespace every call stays inside. */
+  readonly namespace: string;
+  /** Every namespace that holds anything in this store, sorted. */
+  namespaces(): Promise<string[]>;
 
   createEpisode(episode: Episode): Promise<void>;
   /** Appends a step, assigning `seq` (1, 2, …); committed before it resolves. */

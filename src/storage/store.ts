@@ -87,22 +87,17 @@ export class Store implements StorageBackend {
     return this.#port.transaction(async (tx) => {
       const results: ImportResult[] = [];
       for (const episode of episodes) {
-        try {
-          const stored = await tx.savepoint(async () => {
-            if (!episode.outcome || !episode.endedAt) {
-              throw new MemoryError(
-                'INVALID_INPUT',
-                `episode ${episode.id} has no outcome; only finished episodes can be imported`,
-              );
-            }
-            await tx.insertEpisode(episode);
-            return learnAndStore(tx, { ...episode, outcome: episode.outcome, endedAt: episode.endedAt }, learn);
-          });
-          results.push({ ok: true, episode: stored.episode });
-        } catch (error) {
-          if (!(error instanceof MemoryError) || isFatal(error)) throw error;
-          results.push({ ok: false, error });
-        }
+        const stored = await tx.savepoint(async () => {
+          if (!episode.outcome || !episode.endedAt) {
+            throw new MemoryError(
+              'INVALID_INPUT',
+              `episode ${episode.id} has no outcome; only finished episodes can be imported`,
+            );
+          }
+          await tx.insertEpisode(episode);
+          return learnAndStore(tx, { ...episode, outcome: episode.outcome, endedAt: episode.endedAt }, learn);
+        });
+        results.push(stored.ok ? { ok: true, episode: stored.value.episode } : stored);
       }
       if (results.some((r) => r.ok)) await tx.bumpGeneration();
       return results;
@@ -287,7 +282,12 @@ async function learnAndStore(
  * The episode ids along a chain of `type` links from `start` to `goal`, or null: a breadth-first walk, one
  * read per level, each episode visited once, so it ends on any graph.
  */
-async function pathBetween(tx: WriteTx, start: string, goal: string, type: LinkType): Promise<string[] | null> {
+async function pathBetween(
+  tx: WriteTx,
+  start: string,
+  goal: string,
+  type: LinkType,
+): Promise<string[] | null> {
   const parent = new Map<string, string | null>([[start, null]]);
   let frontier = [start];
   while (frontier.length > 0 && !parent.has(goal)) {
@@ -303,11 +303,6 @@ async function pathBetween(tx: WriteTx, start: string, goal: string, type: LinkT
   const path: string[] = [];
   for (let at: string | null = goal; at !== null; at = parent.get(at) ?? null) path.unshift(at);
   return path;
-}
-
-/** Errors that mean the whole batch cannot be stored (the store failed, not the record). */
-function isFatal(error: MemoryError): boolean {
-  return error.code === 'STORAGE_ERROR' || error.code === 'INTERNAL';
 }
 
 function notFound(what: 'episode' | 'pattern', id: string): MemoryError {

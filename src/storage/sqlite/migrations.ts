@@ -1,6 +1,8 @@
 /**
  * Versioned schema migrations, applied in order on open; `PRAGMA user_version` records the last one applied.
  * Never edit a shipped migration: add the next one.
+ * Migration 6 puts everything in a namespace ('default' for what was there): episode ids stay unique across the
+ * store; patterns, heuristics and tool counts are unique per namespace.
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -154,5 +156,68 @@ export const MIGRATIONS: readonly string[] = [
     failures  INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (domain, feature, tool)
   ) WITHOUT ROWID;
+  `,
+  `
+  ALTER TABLE episodes ADD COLUMN namespace TEXT NOT NULL DEFAULT 'default';
+  DROP INDEX episodes_started_at;
+  DROP INDEX episodes_domain_ended_at;
+  CREATE INDEX episodes_namespace_started_at ON episodes (namespace, started_at);
+  CREATE INDEX episodes_namespace_domain_ended_at ON episodes (namespace, domain, ended_at);
+
+  CREATE TABLE patterns_6 (
+    id           TEXT PRIMARY KEY,
+    namespace    TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    domain       TEXT NOT NULL,
+    occurrences  INTEGER NOT NULL,
+    success_rate REAL NOT NULL,
+    last_seen    INTEGER NOT NULL,
+    body         TEXT NOT NULL,
+    UNIQUE (namespace, key)
+  );
+  INSERT INTO patterns_6 (rowid, id, namespace, key, type, domain, occurrences, success_rate, last_seen, body)
+    SELECT rowid, id, 'default', key, type, domain, occurrences, success_rate, last_seen, body FROM patterns;
+  DROP TABLE patterns;
+  ALTER TABLE patterns_6 RENAME TO patterns;
+  CREATE INDEX patterns_type_occurrences ON patterns (namespace, type, occurrences DESC);
+  CREATE INDEX patterns_domain ON patterns (namespace, domain);
+
+  CREATE TABLE heuristics_6 (
+    id         TEXT PRIMARY KEY,
+    namespace  TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    trigger    TEXT NOT NULL,
+    domain     TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    body       TEXT NOT NULL,
+    UNIQUE (namespace, key)
+  );
+  INSERT INTO heuristics_6 (id, namespace, key, trigger, domain, confidence, body)
+    SELECT id, 'default', key, trigger, domain, confidence, body FROM heuristics;
+  DROP TABLE heuristics;
+  ALTER TABLE heuristics_6 RENAME TO heuristics;
+  CREATE INDEX heuristics_trigger ON heuristics (namespace, trigger);
+
+  CREATE TABLE tool_evidence_6 (
+    namespace TEXT NOT NULL,
+    domain    TEXT NOT NULL,
+    feature   TEXT NOT NULL,
+    tool      TEXT NOT NULL,
+    successes INTEGER NOT NULL DEFAULT 0,
+    failures  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (namespace, domain, feature, tool)
+  ) WITHOUT ROWID;
+  INSERT INTO tool_evidence_6 SELECT 'default', domain, feature, tool, successes, failures FROM tool_evidence;
+  DROP TABLE tool_evidence;
+  ALTER TABLE tool_evidence_6 RENAME TO tool_evidence;
+  CREATE INDEX tool_evidence_feature ON tool_evidence (namespace, feature);
+
+  ALTER TABLE feedback ADD COLUMN namespace TEXT NOT NULL DEFAULT 'default';
+  DROP INDEX feedback_at;
+  CREATE INDEX feedback_namespace_at ON feedback (namespace, at);
+
+  ALTER TABLE vectors ADD COLUMN namespace TEXT NOT NULL DEFAULT 'default';
+  CREATE INDEX vectors_namespace ON vectors (namespace, kind, provider);
   `,
 ];

@@ -82,15 +82,23 @@ export function deleteAnnVectors(sql: Sql, kind: VectorKind, id: string): void {
 /** Approximate nearest neighbours through the DiskANN index; `undefined` when the provider has no index. */
 export function searchAnn(
   sql: Sql,
+  ns: string,
   query: { kind: VectorKind; provider: string; vector: Float32Array; limit: number },
 ): VectorHit[] | undefined {
   const ann = findAnnTable(sql, query.provider, query.kind);
   if (!ann || ann.dims !== query.vector.length) return undefined;
   const blob = toBlob(query.vector);
+  // One index holds every namespace: ask it for more and keep this namespace's (approximate either way; a
+  // namespace holding under a quarter of the items can get fewer than `limit`).
+  const k = query.limit * 4;
   const rows = sql(
     `SELECT a.item_id AS id, vector_distance_cos(a.vec, ?) AS distance
      FROM vector_top_k('${ann.table}_idx', ?, ?) AS top JOIN ${ann.table} a ON a.rowid = top.id
-     ORDER BY distance`,
-  ).all(blob, blob, query.limit) as Array<{ id: string; distance: number }>;
+     JOIN vectors v ON v.kind = ? AND v.provider = ? AND v.item_id = a.item_id
+     WHERE v.namespace = ? ORDER BY distance LIMIT ?`,
+  ).all(blob, blob, k, query.kind, query.provider, ns, query.limit) as Array<{
+    id: string;
+    distance: number;
+  }>;
   return rows.map((r) => ({ id: r.id, score: 1 - r.distance }));
 }

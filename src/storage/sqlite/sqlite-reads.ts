@@ -27,8 +27,10 @@ import {
 export const EPISODE_COLUMNS = `rid, id, task, task_type, domain, language, framework, complexity, context_tags, tags, metadata,
   started_at, ended_at, outcome, reward, reflection, summary, pattern_ids, heuristic_ids`;
 
-export function loadEpisode(sql: Sql, id: string, withSteps: boolean): Episode | null {
-  const row = sql(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id = ?`).get(id) as EpisodeRow | undefined;
+export function loadEpisode(sql: Sql, ns: string, id: string, withSteps: boolean): Episode | null {
+  const row = sql(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id = ? AND namespace = ?`).get(id, ns) as
+    | EpisodeRow
+    | undefined;
   return row ? rowToEpisode(row, withSteps ? loadSteps(sql, row.rid) : []) : null;
 }
 
@@ -39,11 +41,16 @@ export function loadSteps(sql: Sql, rid: number): Step[] {
   return rows.map(rowToStep);
 }
 
-export function getEpisodes(sql: Sql, ids: readonly string[], options: { steps?: boolean }): Episode[] {
+export function getEpisodes(
+  sql: Sql,
+  ns: string,
+  ids: readonly string[],
+  options: { steps?: boolean },
+): Episode[] {
   if (ids.length === 0) return [];
   const rows = sql(
-    `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id IN (SELECT value FROM json_each(?))`,
-  ).all(JSON.stringify(ids)) as EpisodeRow[];
+    `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id IN (SELECT value FROM json_each(?)) AND namespace = ?`,
+  ).all(JSON.stringify(ids), ns) as EpisodeRow[];
   const byId = new Map(
     parseRows(rows, (row) => rowToEpisode(row, options.steps ? loadSteps(sql, row.rid) : [])).map((e) => [
       e.id,
@@ -54,21 +61,22 @@ export function getEpisodes(sql: Sql, ids: readonly string[], options: { steps?:
 }
 
 /** The distinct tools each episode ran successfully, sorted; one query for all of them. */
-export function usedTools(sql: Sql, ids: readonly string[]): Map<string, string[]> {
+export function usedTools(sql: Sql, ns: string, ids: readonly string[]): Map<string, string[]> {
   const tools = new Map<string, string[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return tools;
   const rows = sql(
     `SELECT DISTINCT e.id AS id, s.tool AS tool FROM episodes e JOIN steps s ON s.episode_rid = e.rid
-     WHERE e.id IN (SELECT value FROM json_each(?)) AND s.status = 'success' ORDER BY e.id, s.tool`,
-  ).all(JSON.stringify(ids)) as Array<{ id: string; tool: string }>;
+     WHERE e.id IN (SELECT value FROM json_each(?)) AND e.namespace = ? AND s.status = 'success'
+     ORDER BY e.id, s.tool`,
+  ).all(JSON.stringify(ids), ns) as Array<{ id: string; tool: string }>;
   for (const row of rows) tools.get(row.id)?.push(row.tool);
   return tools;
 }
 
 /** Newest first (or oldest), filtered; steps are not loaded. */
-export function listEpisodes(sql: Sql, filter: EpisodeFilter): Episode[] {
-  const where: string[] = [];
-  const params: unknown[] = [];
+export function listEpisodes(sql: Sql, ns: string, filter: EpisodeFilter): Episode[] {
+  const where: string[] = ['namespace = ?'];
+  const params: unknown[] = [ns];
   if (filter.domain !== undefined) {
     where.push('domain = ?');
     params.push(filter.domain);
@@ -96,73 +104,75 @@ export function listEpisodes(sql: Sql, filter: EpisodeFilter): Episode[] {
     params.push(tag);
   }
   const order = filter.order === 'oldest' ? 'ASC' : 'DESC';
-  const query = `SELECT ${EPISODE_COLUMNS} FROM episodes ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+  const query = `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE ${where.join(' AND ')}
       ORDER BY started_at ${order}, rid ${order} LIMIT ? OFFSET ?`;
   const rows = sql(query).all(...params, filter.limit ?? 20, filter.offset ?? 0) as EpisodeRow[];
   return parseRows(rows, (row) => rowToEpisode(row, []));
 }
 
-export function searchEpisodes(sql: Sql, query: { text: string; limit: number }): LexicalHit[] {
+export function searchEpisodes(sql: Sql, ns: string, query: { text: string; limit: number }): LexicalHit[] {
   const match = toFtsQuery(query.text);
   if (match === null) return [];
   // Column weights: the task says most about what an episode was; tools and reflection less.
   const rows = sql(
     `SELECT e.id AS id, bm25(episodes_fts, 1.0, 0.7, 0.5, 0.3) AS rank
        FROM episodes_fts JOIN episodes e ON e.rid = episodes_fts.rowid
-       WHERE episodes_fts MATCH ? ORDER BY rank LIMIT ?`,
-  ).all(match, query.limit) as Array<{ id: string; rank: number }>;
+       WHERE episodes_fts MATCH ? AND e.namespace = ? ORDER BY rank LIMIT ?`,
+  ).all(match, ns, query.limit) as Array<{ id: string; rank: number }>;
   return rows.map((r) => ({ id: r.id, score: -r.rank }));
 }
 
-export function recentEpisodeIds(sql: Sql, query: { domain?: string; limit: number }): string[] {
+export function recentEpisodeIds(sql: Sql, ns: string, query: { domain?: string; limit: number }): string[] {
   const rows = (
     query.domain === undefined
-      ? sql('SELECT id FROM episodes WHERE ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT ?').all(
-          query.limit,
-        )
+      ? sql(
+          'SELECT id FROM episodes WHERE namespace = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT ?',
+        ).all(ns, query.limit)
       : sql(
-          'SELECT id FROM episodes WHERE domain = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT ?',
-        ).all(query.domain, query.limit)
+          `SELECT id FROM episodes WHERE namespace = ? AND domain = ? AND ended_at IS NOT NULL
+           ORDER BY ended_at DESC LIMIT ?`,
+        ).all(ns, query.domain, query.limit)
   ) as Array<{ id: string }>;
   return rows.map((r) => r.id);
 }
 
-export function searchPatterns(sql: Sql, query: { text: string; limit: number }): LexicalHit[] {
+export function searchPatterns(sql: Sql, ns: string, query: { text: string; limit: number }): LexicalHit[] {
   const match = toFtsQuery(query.text);
   if (match === null) return [];
   const rows = sql(
     `SELECT p.id AS id, bm25(patterns_fts, 1.0, 0.5) AS rank
        FROM patterns_fts JOIN patterns p ON p.rowid = patterns_fts.rowid
-       WHERE patterns_fts MATCH ? ORDER BY rank LIMIT ?`,
-  ).all(match, query.limit) as Array<{ id: string; rank: number }>;
+       WHERE patterns_fts MATCH ? AND p.namespace = ? ORDER BY rank LIMIT ?`,
+  ).all(match, ns, query.limit) as Array<{ id: string; rank: number }>;
   return rows.map((r) => ({ id: r.id, score: -r.rank }));
 }
 
 /** The `body` column of the rows whose `column` is one of `values`, ordered by id. */
 export function bodiesByColumn(
   sql: Sql,
+  ns: string,
   table: 'patterns' | 'heuristics',
   column: 'id' | 'key' | 'trigger',
   values: readonly string[],
 ): string[] {
   if (values.length === 0) return [];
   const rows = sql(
-    `SELECT body FROM ${table} WHERE ${column} IN (SELECT value FROM json_each(?)) ORDER BY id`,
-  ).all(JSON.stringify(values)) as Array<{ body: string }>;
+    `SELECT body FROM ${table} WHERE ${column} IN (SELECT value FROM json_each(?)) AND namespace = ? ORDER BY id`,
+  ).all(JSON.stringify(values), ns) as Array<{ body: string }>;
   return rows.map((r) => r.body);
 }
 
-export function getPatterns(sql: Sql, ids: readonly string[]): Pattern[] {
-  return parseRows(bodiesByColumn(sql, 'patterns', 'id', ids), rowToPattern);
+export function getPatterns(sql: Sql, ns: string, ids: readonly string[]): Pattern[] {
+  return parseRows(bodiesByColumn(sql, ns, 'patterns', 'id', ids), rowToPattern);
 }
 
-export function getHeuristics(sql: Sql, ids: readonly string[]): Heuristic[] {
-  return parseRows(bodiesByColumn(sql, 'heuristics', 'id', ids), rowToHeuristic);
+export function getHeuristics(sql: Sql, ns: string, ids: readonly string[]): Heuristic[] {
+  return parseRows(bodiesByColumn(sql, ns, 'heuristics', 'id', ids), rowToHeuristic);
 }
 
-export function listPatterns(sql: Sql, filter: PatternFilter): Pattern[] {
-  const where: string[] = [];
-  const params: unknown[] = [];
+export function listPatterns(sql: Sql, ns: string, filter: PatternFilter): Pattern[] {
+  const where: string[] = ['namespace = ?'];
+  const params: unknown[] = [ns];
   if (filter.type !== undefined) {
     where.push('type = ?');
     params.push(filter.type);
@@ -176,54 +186,54 @@ export function listPatterns(sql: Sql, filter: PatternFilter): Pattern[] {
     params.push(filter.minOccurrences);
   }
   const rows = sql(
-    `SELECT body FROM patterns ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    `SELECT body FROM patterns WHERE ${where.join(' AND ')}
        ORDER BY occurrences DESC, success_rate DESC, id LIMIT ? OFFSET ?`,
   ).all(...params, filter.limit ?? 20, filter.offset ?? 0) as Array<{ body: string }>;
   return parseRows(rows, (r) => rowToPattern(r.body));
 }
 
-export function listHeuristics(sql: Sql, filter: HeuristicFilter): Heuristic[] {
+export function listHeuristics(sql: Sql, ns: string, filter: HeuristicFilter): Heuristic[] {
   const rows = sql(
-    `SELECT body FROM heuristics WHERE (?1 IS NULL OR domain = ?1) AND confidence >= ?2
+    `SELECT body FROM heuristics WHERE namespace = ?4 AND (?1 IS NULL OR domain = ?1) AND confidence >= ?2
        ORDER BY confidence DESC, id LIMIT ?3`,
-  ).all(filter.domain ?? null, filter.minConfidence ?? 0, filter.limit ?? 20) as Array<{ body: string }>;
+  ).all(filter.domain ?? null, filter.minConfidence ?? 0, filter.limit ?? 20, ns) as Array<{ body: string }>;
   return parseRows(rows, (r) => rowToHeuristic(r.body));
 }
 
-export function stats(sql: Sql): StorageStats {
-  const count = (query: string): number => (sql(query).get() as { n: number }).n;
+export function stats(sql: Sql, ns: string): StorageStats {
+  const count = (query: string): number => (sql(query).get(ns) as { n: number }).n;
   const byOutcome = Object.fromEntries(OUTCOME_STATUSES.map((s) => [s, 0])) as Record<OutcomeStatus, number>;
   for (const row of sql(
-    'SELECT outcome_status AS s, count(*) AS n FROM episodes WHERE outcome_status IS NOT NULL GROUP BY outcome_status',
-  ).all() as Array<{ s: OutcomeStatus; n: number }>) {
+    `SELECT outcome_status AS s, count(*) AS n FROM episodes WHERE namespace = ? AND outcome_status IS NOT NULL
+     GROUP BY outcome_status`,
+  ).all(ns) as Array<{ s: OutcomeStatus; n: number }>) {
     byOutcome[row.s] = row.n;
   }
   const patternsByType = Object.fromEntries(PATTERN_TYPES.map((t) => [t, 0])) as Record<PatternType, number>;
-  for (const row of sql('SELECT type AS t, count(*) AS n FROM patterns GROUP BY type').all() as Array<{
-    t: PatternType;
-    n: number;
-  }>) {
+  for (const row of sql(
+    'SELECT type AS t, count(*) AS n FROM patterns WHERE namespace = ? GROUP BY type',
+  ).all(ns) as Array<{ t: PatternType; n: number }>) {
     patternsByType[row.t] = row.n;
   }
   const byDomain: Record<string, number> = {};
   for (const row of sql(
-    'SELECT domain AS d, count(*) AS n FROM episodes GROUP BY domain ORDER BY n DESC',
-  ).all() as Array<{
-    d: string;
-    n: number;
-  }>) {
+    'SELECT domain AS d, count(*) AS n FROM episodes WHERE namespace = ? GROUP BY domain ORDER BY n DESC',
+  ).all(ns) as Array<{ d: string; n: number }>) {
     byDomain[row.d] = row.n;
   }
-  const reward = sql('SELECT avg(reward_total) AS r FROM episodes WHERE reward_total IS NOT NULL').get() as {
-    r: number | null;
-  };
+  const reward = sql(
+    'SELECT avg(reward_total) AS r FROM episodes WHERE namespace = ? AND reward_total IS NOT NULL',
+  ).get(ns) as { r: number | null };
   return {
-    episodes: count('SELECT count(*) AS n FROM episodes'),
-    completedEpisodes: count('SELECT count(*) AS n FROM episodes WHERE ended_at IS NOT NULL'),
-    steps: count('SELECT count(*) AS n FROM steps'),
-    patterns: count('SELECT count(*) AS n FROM patterns'),
+    episodes: count('SELECT count(*) AS n FROM episodes WHERE namespace = ?'),
+    completedEpisodes: count(
+      'SELECT count(*) AS n FROM episodes WHERE namespace = ? AND ended_at IS NOT NULL',
+    ),
+    // step_count is the last seq of every episode, kept by every write of steps.
+    steps: count('SELECT coalesce(sum(step_count), 0) AS n FROM episodes WHERE namespace = ?'),
+    patterns: count('SELECT count(*) AS n FROM patterns WHERE namespace = ?'),
     patternsByType,
-    heuristics: count('SELECT count(*) AS n FROM heuristics'),
+    heuristics: count('SELECT count(*) AS n FROM heuristics WHERE namespace = ?'),
     byOutcome,
     byDomain,
     averageReward: reward.r === null ? null : Math.round(reward.r * 10_000) / 10_000,
@@ -231,19 +241,23 @@ export function stats(sql: Sql): StorageStats {
 }
 
 /** Tool-model counts of the features, in one domain or summed over all of them. */
-export function toolCounts(sql: Sql, query: { domain?: string; features: readonly string[] }): ToolCount[] {
+export function toolCounts(
+  sql: Sql,
+  ns: string,
+  query: { domain?: string; features: readonly string[] },
+): ToolCount[] {
   if (query.features.length === 0) return [];
   const features = JSON.stringify(query.features);
   const rows =
     query.domain === undefined
       ? sql(
           `SELECT feature, tool, SUM(successes) AS successes, SUM(failures) AS failures FROM tool_evidence
-           WHERE feature IN (SELECT value FROM json_each(?)) GROUP BY feature, tool`,
-        ).all(features)
+           WHERE namespace = ? AND feature IN (SELECT value FROM json_each(?)) GROUP BY feature, tool`,
+        ).all(ns, features)
       : sql(
           `SELECT feature, tool, successes, failures FROM tool_evidence
-           WHERE domain = ? AND feature IN (SELECT value FROM json_each(?))`,
-        ).all(query.domain, features);
+           WHERE namespace = ? AND domain = ? AND feature IN (SELECT value FROM json_each(?))`,
+        ).all(ns, query.domain, features);
   return (rows as Array<Record<string, unknown>>).map((r) => ({
     feature: String(r.feature),
     tool: String(r.tool),

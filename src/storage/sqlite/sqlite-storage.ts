@@ -1,32 +1,18 @@
 import { existsSync } from 'node:fs';
-import type {
-  Checkpoint,
-  Episode,
-  Feedback,
-  Heuristic,
-  Learn,
-  LearningResult,
-  Link,
-  LinkType,
-  Outcome,
-  Pattern,
-  Step,
-  ToolCount,
-} from '../../core/index.js';
-import { MemoryError } from '../../core/index.js';
+import type { Checkpoint, Episode, Feedback, Heuristic, Link, Pattern, ToolCount } from '../../core/index.js';
+import { DEFAULT_NAMESPACE, MemoryError } from '../../core/index.js';
+import type { StoragePort, WriteTx } from '../port.js';
 import type {
   EpisodeFilter,
   HeuristicFilter,
-  ImportResult,
   LexicalHit,
   PatternFilter,
   SnapshotInfo,
-  StorageBackend,
   StorageStats,
-  StoredVector,
   VectorHit,
   VectorKind,
 } from '../storage.js';
+import { Store } from '../store.js';
 import {
   type OpenDatabaseOptions,
   openDatabase,
@@ -41,7 +27,7 @@ import * as collab from './sqlite-collaboration.js';
 import { openError, toStorageError, writable } from './sqlite-errors.js';
 import * as reads from './sqlite-reads.js';
 import * as vectors from './sqlite-vectors.js';
-import * as writes from './sqlite-writes.js';
+import { SqliteTx } from './sqlite-writes.js';
 
 export interface SqliteStorageOptions extends OpenDatabaseOptions {
   /**
@@ -49,6 +35,8 @@ export interface SqliteStorageOptions extends OpenDatabaseOptions {
    * `ann`: also keep a DiskANN index per provider (libSQL `libsql_vector_idx`) and search through it.
    */
   vectorIndex?: 'exact' | 'ann';
+  /** The namespace every read and write stays in (default `default`). */
+  namespace?: string;
 }
 
 /**
@@ -79,211 +67,144 @@ const LOCK_POLL_MS = 10;
 /** How long a call waits for another process's lock in all before it fails with STORAGE_ERROR. */
 const LOCK_WAIT_MS = 5_000;
 
-/** The embedded backend: one SQLite (libSQL) file, WAL, every write in a transaction of its own. */
-export class SqliteStorage implements StorageBackend {
+/** The embedded backend: the rules of `Store` over one SQLite (libSQL) file. */
+export class SqliteStorage extends Store {
+  constructor(db: SqliteDatabase, options: SqlitePortOptions = {}) {
+    super(new SqlitePort(db, options));
+  }
+}
+
+export interface SqlitePortOptions {
+  vectorIndex?: 'exact' | 'ann';
+  readOnly?: boolean;
+  namespace?: string;
+}
+
+/** The embedded port: one SQLite (libSQL) file, WAL, one writer at a time. */
+export class SqlitePort implements StoragePort {
   readonly kind = 'sqlite';
+  readonly namespace: string;
   readonly #db: SqliteDatabase;
   readonly #statements = new Map<string, SqliteStatement>();
   readonly #ann: boolean;
   /** The statement cache as a function, for the query modules. */
   readonly #statement = (sql: string): SqliteStatement => this.#sql(sql);
-
   readonly #readOnly: boolean;
+  readonly #tx: SqliteTx;
+  /** Settles when the open transaction ends; reads wait for it (they share the connection). */
+  #open: Promise<unknown> = Promise.resolve();
+  #inTransaction = false;
 
-  constructor(db: SqliteDatabase, options: { vectorIndex?: 'exact' | 'ann'; readOnly?: boolean } = {}) {
+  constructor(db: SqliteDatabase, options: SqlitePortOptions = {}) {
     this.#db = db;
     this.#ann = options.vectorIndex === 'ann';
     this.#readOnly = options.readOnly ?? false;
+    this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
+    this.#tx = new SqliteTx(
+      this.#statement,
+      this.namespace,
+      { exec: (q) => this.#db.exec(q), inTransaction: () => this.#db.inTransaction !== false },
+      this.#ann,
+    );
     this.#guard(() => this.#migrate());
     // Writes wait for another process's lock without blocking the event loop: see #retrying.
     if (!this.#readOnly) this.#db.exec(`PRAGMA busy_timeout = ${LOCK_POLL_MS}`);
   }
 
-  async createEpisode(episode: Episode): Promise<void> {
-    await this.#retrying(() => this.#transaction(() => writes.insertEpisode(this.#statement, episode)));
+  /**
+   * One write transaction at a time on this connection (others queue), BEGIN IMMEDIATE so the file's write
+   * lock is taken up front: two processes never deadlock upgrading a read lock, and every transaction sees
+   * every write committed before it.
+   */
+  async transaction<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+    const run = this.#open.then(async () => {
+      await this.#retrying(() => this.#db.exec('BEGIN IMMEDIATE'));
+      this.#inTransaction = true;
+      try {
+        const result = await fn(this.#tx);
+        this.#db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        this.#rollback();
+        throw toStorageError(error);
+      } finally {
+        this.#inTransaction = false;
+      }
+    });
+    this.#open = run.catch(() => undefined);
+    return run;
   }
 
-  async appendStep(episodeId: string, step: Omit<Step, 'seq'>, maxSteps: number): Promise<Step> {
-    return this.#retrying(() =>
-      this.#transaction(() => {
-        const row = this.#sql('SELECT rid, ended_at, step_count FROM episodes WHERE id = ?').get(episodeId) as
-          | { rid: number; ended_at: number | null; step_count: number }
-          | undefined;
-        if (!row) throw notFound(episodeId);
-        if (row.ended_at !== null) {
-          throw new MemoryError(
-            'EPISODE_COMPLETED',
-            `episode ${episodeId} is completed; start a new episode to log more steps`,
-          );
-        }
-        if (row.step_count >= maxSteps) {
-          throw new MemoryError(
-            'LIMIT_EXCEEDED',
-            `episode ${episodeId} has ${row.step_count} steps; the limit is ${maxSteps}`,
-            {
-              details: { field: 'steps', limit: maxSteps },
-            },
-          );
-        }
-        const stored: Step = { ...step, seq: row.step_count + 1 };
-        writes.insertSteps(this.#statement, row.rid, [stored]);
-        this.#sql('UPDATE episodes SET step_count = ? WHERE rid = ?').run(stored.seq, row.rid);
-        return stored;
-      }),
+  async namespaces(): Promise<string[]> {
+    return this.#read(() =>
+      (
+        this.#sql(
+          `SELECT namespace AS n FROM episodes UNION SELECT namespace FROM patterns
+           UNION SELECT namespace FROM feedback ORDER BY 1`,
+        ).all() as Array<{ n: string }>
+      ).map((r) => r.n),
     );
   }
 
-  async completeEpisode(
-    episodeId: string,
-    outcome: Outcome,
-    endedAt: string,
-    learn: Learn,
-  ): Promise<LearningResult> {
-    return this.#retrying(() =>
-      this.#transaction(() => {
-        const episode = reads.loadEpisode(this.#statement, episodeId, true);
-        if (!episode) throw notFound(episodeId);
-        if (episode.outcome)
-          throw new MemoryError('EPISODE_COMPLETED', `episode ${episodeId} is already completed`);
-        return writes.learnAndStore(this.#statement, { ...episode, outcome, endedAt }, learn);
-      }),
-    );
+  getEpisode(id: string): Promise<Episode | null> {
+    return this.#read(() => reads.loadEpisode(this.#statement, this.namespace, id, true));
   }
-
-  async importEpisodes(episodes: Episode[], learn: Learn): Promise<ImportResult[]> {
-    return this.#retrying(() =>
-      this.#transaction(() =>
-        episodes.map((episode): ImportResult => {
-          this.#db.exec('SAVEPOINT import_episode');
-          try {
-            if (!episode.outcome || !episode.endedAt) {
-              throw new MemoryError(
-                'INVALID_INPUT',
-                `episode ${episode.id} has no outcome; only finished episodes can be imported`,
-              );
-            }
-            writes.insertEpisode(this.#statement, episode);
-            const result = writes.learnAndStore(
-              this.#statement,
-              { ...episode, outcome: episode.outcome, endedAt: episode.endedAt },
-              learn,
-            );
-            this.#db.exec('RELEASE import_episode');
-            return { ok: true, episode: result.episode };
-          } catch (error) {
-            // SQLite rolled the whole transaction back (a full disk): no line can be stored, so fail the batch.
-            if (this.#db.inTransaction === false) throw error;
-            this.#db.exec('ROLLBACK TO import_episode');
-            this.#db.exec('RELEASE import_episode');
-            return { ok: false, error: toStorageError(error) };
-          }
-        }),
-      ),
-    );
+  getEpisodes(ids: readonly string[], options: { steps?: boolean } = {}): Promise<Episode[]> {
+    return this.#read(() => reads.getEpisodes(this.#statement, this.namespace, ids, options));
   }
-
-  async usedTools(ids: readonly string[]): Promise<Map<string, string[]>> {
-    return this.#retrying(() => reads.usedTools(this.#statement, ids));
+  listEpisodes(filter: EpisodeFilter): Promise<Episode[]> {
+    return this.#read(() => reads.listEpisodes(this.#statement, this.namespace, filter));
   }
-
-  async toolCounts(query: { domain?: string; features: readonly string[] }): Promise<ToolCount[]> {
-    return this.#retrying(() => reads.toolCounts(this.#statement, query));
+  searchEpisodes(query: { text: string; limit: number }): Promise<LexicalHit[]> {
+    return this.#read(() => reads.searchEpisodes(this.#statement, this.namespace, query));
   }
-
-  async getEpisode(id: string): Promise<Episode | null> {
-    return this.#retrying(() => reads.loadEpisode(this.#statement, id, true));
+  recentEpisodeIds(query: { domain?: string; limit: number }): Promise<string[]> {
+    return this.#read(() => reads.recentEpisodeIds(this.#statement, this.namespace, query));
   }
-
-  async getEpisodes(ids: readonly string[], options: { steps?: boolean } = {}): Promise<Episode[]> {
-    return this.#retrying(() => reads.getEpisodes(this.#statement, ids, options));
+  usedTools(ids: readonly string[]): Promise<Map<string, string[]>> {
+    return this.#read(() => reads.usedTools(this.#statement, this.namespace, ids));
   }
-  async listEpisodes(filter: EpisodeFilter): Promise<Episode[]> {
-    return this.#retrying(() => reads.listEpisodes(this.#statement, filter));
+  toolCounts(query: { domain?: string; features: readonly string[] }): Promise<ToolCount[]> {
+    return this.#read(() => reads.toolCounts(this.#statement, this.namespace, query));
   }
-  async deleteEpisode(id: string): Promise<boolean> {
-    return this.#retrying(() =>
-      this.#transaction(() => {
-        const row = this.#sql('SELECT rid FROM episodes WHERE id = ?').get(id) as { rid: number } | undefined;
-        if (!row) return false;
-        this.#sql('DELETE FROM episodes_fts WHERE rowid = ?').run(row.rid);
-        this.#sql("DELETE FROM vectors WHERE kind = 'episode' AND item_id = ?").run(id);
-        ann.deleteAnnVectors(this.#statement, 'episode', id);
-        this.#sql('DELETE FROM episodes WHERE rid = ?').run(row.rid);
-        writes.bumpGeneration(this.#statement);
-        return true;
-      }),
-    );
+  searchPatterns(query: { text: string; limit: number }): Promise<LexicalHit[]> {
+    return this.#read(() => reads.searchPatterns(this.#statement, this.namespace, query));
   }
-
-  async searchEpisodes(query: { text: string; limit: number }): Promise<LexicalHit[]> {
-    return this.#retrying(() => reads.searchEpisodes(this.#statement, query));
-  }
-  async recentEpisodeIds(query: { domain?: string; limit: number }): Promise<string[]> {
-    return this.#retrying(() => reads.recentEpisodeIds(this.#statement, query));
-  }
-  async searchPatterns(query: { text: string; limit: number }): Promise<LexicalHit[]> {
-    return this.#retrying(() => reads.searchPatterns(this.#statement, query));
-  }
-  async putVectors(items: readonly StoredVector[]): Promise<void> {
-    await this.#retrying(() =>
-      this.#transaction(() => {
-        vectors.putVectors(this.#statement, items);
-        // ANN tables that exist are kept current even when the index is off, so turning it on again is safe.
-        const mirrored = this.#ann
-          ? items
-          : items.filter((v) => ann.findAnnTable(this.#statement, v.provider, v.kind));
-        ann.putAnnVectors(this.#statement, (q) => this.#db.exec(q), mirrored);
-        // New vectors change what retrieval returns, so cached results must go.
-        writes.bumpGeneration(this.#statement);
-      }),
-    );
-  }
-
-  async searchVectors(query: {
+  searchVectors(query: {
     kind: VectorKind;
     provider: string;
     vector: Float32Array;
     limit: number;
   }): Promise<VectorHit[]> {
-    return this.#retrying(() => {
-      const sql = (q: string) => this.#sql(q);
-      return (this.#ann ? ann.searchAnn(sql, query) : undefined) ?? vectors.searchVectors(sql, query);
-    });
+    return this.#read(
+      () =>
+        (this.#ann ? ann.searchAnn(this.#statement, this.namespace, query) : undefined) ??
+        vectors.searchVectors(this.#statement, this.namespace, query),
+    );
   }
-
-  async getVectors(query: {
+  getVectors(query: {
     kind: VectorKind;
     provider: string;
     ids: readonly string[];
   }): Promise<Map<string, Float32Array>> {
-    return this.#retrying(() => vectors.getVectors(this.#statement, query));
+    return this.#read(() => vectors.getVectors(this.#statement, this.namespace, query));
   }
-
-  async staleVectorIds(query: { kind: VectorKind; provider: string; limit: number }): Promise<string[]> {
-    return this.#retrying(() => vectors.staleVectorIds(this.#statement, query));
+  staleVectorIds(query: { kind: VectorKind; provider: string; limit: number }): Promise<string[]> {
+    return this.#read(() => vectors.staleVectorIds(this.#statement, this.namespace, query));
   }
-
-  async countVectors(
+  countVectors(
     provider: string,
   ): Promise<{ episodes: number; patterns: number; staleEpisodes: number; stalePatterns: number }> {
-    return this.#retrying(() => vectors.countVectors(this.#statement, provider));
+    return this.#read(() => vectors.countVectors(this.#statement, this.namespace, provider));
   }
-
-  async getCachedEmbeddings(
-    provider: string,
-    textHashes: readonly string[],
-  ): Promise<Map<string, Float32Array>> {
-    return this.#retrying(() => vectors.getCachedEmbeddings(this.#statement, provider, textHashes));
+  getCachedEmbeddings(provider: string, textHashes: readonly string[]): Promise<Map<string, Float32Array>> {
+    return this.#read(() => vectors.getCachedEmbeddings(this.#statement, provider, textHashes));
   }
-
   async putCachedEmbeddings(provider: string, entries: ReadonlyMap<string, Float32Array>): Promise<void> {
-    await this.#retrying(() =>
-      this.#transaction(() => vectors.putCachedEmbeddings(this.#statement, provider, entries)),
-    );
+    await this.transaction(async () => vectors.putCachedEmbeddings(this.#statement, provider, entries));
   }
-
-  async writeGeneration(): Promise<number> {
-    return this.#retrying(
+  writeGeneration(): Promise<number> {
+    return this.#read(
       () =>
         (
           this.#sql("SELECT CAST(value AS INTEGER) AS g FROM meta WHERE key = 'write_generation'").get() as {
@@ -292,85 +213,45 @@ export class SqliteStorage implements StorageBackend {
         ).g,
     );
   }
-
-  async getPattern(id: string): Promise<Pattern | null> {
-    return this.#retrying(() => {
-      const row = this.#sql('SELECT body FROM patterns WHERE id = ?').get(id) as { body: string } | undefined;
+  getPattern(id: string): Promise<Pattern | null> {
+    return this.#read(() => {
+      const row = this.#sql('SELECT body FROM patterns WHERE id = ? AND namespace = ?').get(
+        id,
+        this.namespace,
+      ) as { body: string } | undefined;
       return row ? rowToPattern(row.body) : null;
     });
   }
+  getPatterns(ids: readonly string[]): Promise<Pattern[]> {
+    return this.#read(() => reads.getPatterns(this.#statement, this.namespace, ids));
+  }
+  listPatterns(filter: PatternFilter): Promise<Pattern[]> {
+    return this.#read(() => reads.listPatterns(this.#statement, this.namespace, filter));
+  }
+  getHeuristics(ids: readonly string[]): Promise<Heuristic[]> {
+    return this.#read(() => reads.getHeuristics(this.#statement, this.namespace, ids));
+  }
+  listHeuristics(filter: HeuristicFilter): Promise<Heuristic[]> {
+    return this.#read(() => reads.listHeuristics(this.#statement, this.namespace, filter));
+  }
+  listFeedback(query: { limit: number }): Promise<Feedback[]> {
+    return this.#read(() => collab.listFeedback(this.#statement, this.namespace, query));
+  }
+  listCheckpoints(episodeId: string): Promise<Checkpoint[]> {
+    return this.#read(() => collab.listCheckpoints(this.#statement, this.namespace, episodeId));
+  }
+  listLinks(episodeId: string): Promise<Link[]> {
+    return this.#read(() => collab.listLinks(this.#statement, this.namespace, episodeId));
+  }
+  stats(): Promise<StorageStats> {
+    return this.#read(() => reads.stats(this.#statement, this.namespace));
+  }
+  backup(target: string): Promise<SnapshotInfo> {
+    return this.#read(() => writeSnapshot(this.#db, target));
+  }
 
-  async getPatterns(ids: readonly string[]): Promise<Pattern[]> {
-    return this.#retrying(() => reads.getPatterns(this.#statement, ids));
-  }
-  async listPatterns(filter: PatternFilter): Promise<Pattern[]> {
-    return this.#retrying(() => reads.listPatterns(this.#statement, filter));
-  }
-  async getHeuristics(ids: readonly string[]): Promise<Heuristic[]> {
-    return this.#retrying(() => reads.getHeuristics(this.#statement, ids));
-  }
-  async listHeuristics(filter: HeuristicFilter): Promise<Heuristic[]> {
-    return this.#retrying(() => reads.listHeuristics(this.#statement, filter));
-  }
-  async recordFeedback(feedback: Feedback, apply: (pattern: Pattern) => Pattern): Promise<Pattern[]> {
-    return this.#retrying(() =>
-      this.#transaction(() => collab.recordFeedback(this.#statement, feedback, apply)),
-    );
-  }
-  async listFeedback(query: { limit: number }): Promise<Feedback[]> {
-    return this.#retrying(() => collab.listFeedback(this.#statement, query));
-  }
-  async addCheckpoint(checkpoint: Omit<Checkpoint, 'stepCount'>): Promise<Checkpoint> {
-    return this.#retrying(() => this.#transaction(() => collab.addCheckpoint(this.#statement, checkpoint)));
-  }
-  async listCheckpoints(episodeId: string): Promise<Checkpoint[]> {
-    return this.#retrying(() => collab.listCheckpoints(this.#statement, episodeId));
-  }
-  async updateTags(
-    episodeId: string,
-    change: { add: readonly string[]; remove: readonly string[] },
-  ): Promise<Episode> {
-    return this.#retrying(() =>
-      this.#transaction(() => collab.updateTags(this.#statement, episodeId, change)),
-    );
-  }
-  /** The cycle check reads and the insert writes in one IMMEDIATE transaction, so two writers cannot race. */
-  async addLink(link: Link): Promise<Link> {
-    return this.#retrying(() => this.#transaction(() => collab.addLink(this.#statement, link)));
-  }
-  async removeLink(link: { from: string; to: string; type: LinkType }): Promise<boolean> {
-    return this.#retrying(() => this.#transaction(() => collab.removeLink(this.#statement, link)));
-  }
-  async listLinks(episodeId: string): Promise<Link[]> {
-    return this.#retrying(() => collab.listLinks(this.#statement, episodeId));
-  }
-  async stats(): Promise<StorageStats> {
-    return this.#retrying(() => reads.stats(this.#statement));
-  }
-  async backup(target: string): Promise<SnapshotInfo> {
-    return this.#retrying(() => writeSnapshot(this.#db, target));
-  }
-  async deleteCompletedEpisodes(ids: readonly string[]): Promise<string[]> {
-    return this.#retrying(() =>
-      this.#transaction(() => {
-        const deleted: string[] = [];
-        for (const id of ids) {
-          const row = this.#sql('SELECT rid FROM episodes WHERE id = ? AND ended_at IS NOT NULL').get(id) as
-            | { rid: number }
-            | undefined;
-          if (!row) continue;
-          this.#sql('DELETE FROM episodes_fts WHERE rowid = ?').run(row.rid);
-          this.#sql("DELETE FROM vectors WHERE kind = 'episode' AND item_id = ?").run(id);
-          ann.deleteAnnVectors(this.#statement, 'episode', id);
-          this.#sql('DELETE FROM episodes WHERE rid = ?').run(row.rid);
-          deleted.push(id);
-        }
-        if (deleted.length > 0) writes.bumpGeneration(this.#statement);
-        return deleted;
-      }),
-    );
-  }
   async close(): Promise<void> {
+    await this.#open;
     // Fold the WAL into the main file now: libsql keeps the file open until its statements are garbage
     // collected, and a copy of the .db alone should still hold every write.
     try {
@@ -380,6 +261,23 @@ export class SqliteStorage implements StorageBackend {
     }
     this.#statements.clear();
     this.#db.close();
+  }
+
+  /** A read waits for this connection's open transaction (it would see uncommitted writes) and for locks. */
+  async #read<T>(fn: () => T): Promise<T> {
+    if (this.#inTransaction) await this.#open;
+    return this.#retrying(fn);
+  }
+
+  #rollback(): void {
+    // SQLite ends the transaction itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); a ROLLBACK
+    // then fails with "no transaction is active", and that error must not hide the one that matters.
+    if (this.#db.inTransaction === false) return;
+    try {
+      this.#db.exec('ROLLBACK');
+    } catch {
+      // The original error is the one to report.
+    }
   }
 
   #migrate(): void {
@@ -399,7 +297,7 @@ export class SqliteStorage implements StorageBackend {
         `the database is read-only and its schema is older (${current}, this slmem needs ${MIGRATIONS.length}); open it once with write access to upgrade it`,
       );
     }
-    this.#transaction(() => {
+    this.#syncTransaction(() => {
       // Read again under the write lock: another process opening the same new file may have migrated it
       // between the first read and BEGIN IMMEDIATE.
       for (let version = schemaVersion(); version < MIGRATIONS.length; version++) {
@@ -418,23 +316,14 @@ export class SqliteStorage implements StorageBackend {
     return statement;
   }
 
-  /** BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock. */
-  #transaction<T>(fn: () => T): T {
+  /** The migrations' own transaction, synchronous: nothing else runs on the connection while it opens. */
+  #syncTransaction(fn: () => void): void {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      const result = fn();
+      fn();
       this.#db.exec('COMMIT');
-      return result;
     } catch (error) {
-      // SQLite ends the transaction itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM); a ROLLBACK
-      // then fails with "no transaction is active", and that error must not hide the one that matters.
-      if (this.#db.inTransaction !== false) {
-        try {
-          this.#db.exec('ROLLBACK');
-        } catch {
-          // The original error is the one to report.
-        }
-      }
+      this.#rollback();
       throw error;
     }
   }
@@ -466,8 +355,4 @@ export class SqliteStorage implements StorageBackend {
       throw toStorageError(error);
     }
   }
-}
-
-function notFound(id: string): MemoryError {
-  return new MemoryError('NOT_FOUND', `episode ${id} does not exist`, { details: { episodeId: id } });
 }

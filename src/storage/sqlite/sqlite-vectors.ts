@@ -15,24 +15,26 @@ export function fromBlob(blob: ArrayBuffer | Uint8Array): Float32Array {
   return new Float32Array(copy.buffer);
 }
 
-export function putVectors(sql: Sql, vectors: readonly StoredVector[]): void {
+export function putVectors(sql: Sql, ns: string, vectors: readonly StoredVector[]): void {
   const put = sql(
-    `INSERT INTO vectors (kind, item_id, provider, dims, text_hash, vector) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO vectors (kind, item_id, provider, dims, text_hash, vector, namespace) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (kind, provider, item_id) DO UPDATE SET dims = excluded.dims,
        text_hash = excluded.text_hash, vector = excluded.vector`,
   );
-  for (const v of vectors) put.run(v.kind, v.id, v.provider, v.vector.length, v.textHash, toBlob(v.vector));
+  for (const v of vectors)
+    put.run(v.kind, v.id, v.provider, v.vector.length, v.textHash, toBlob(v.vector), ns);
 }
 
 /** Exact search: cosine distance against every vector of the provider, computed inside SQLite. */
 export function searchVectors(
   sql: Sql,
+  ns: string,
   query: { kind: VectorKind; provider: string; vector: Float32Array; limit: number },
 ): VectorHit[] {
   const rows = sql(
     `SELECT item_id AS id, vector_distance_cos(vector, ?) AS distance FROM vectors
-     WHERE kind = ? AND provider = ? AND dims = ? ORDER BY distance LIMIT ?`,
-  ).all(toBlob(query.vector), query.kind, query.provider, query.vector.length, query.limit) as Array<{
+     WHERE kind = ? AND provider = ? AND dims = ? AND namespace = ? ORDER BY distance LIMIT ?`,
+  ).all(toBlob(query.vector), query.kind, query.provider, query.vector.length, ns, query.limit) as Array<{
     id: string;
     distance: number;
   }>;
@@ -41,13 +43,14 @@ export function searchVectors(
 
 export function getVectors(
   sql: Sql,
+  ns: string,
   query: { kind: VectorKind; provider: string; ids: readonly string[] },
 ): Map<string, Float32Array> {
   if (query.ids.length === 0) return new Map();
   const rows = sql(
     `SELECT item_id AS id, vector FROM vectors
-     WHERE kind = ? AND provider = ? AND item_id IN (SELECT value FROM json_each(?))`,
-  ).all(query.kind, query.provider, JSON.stringify(query.ids)) as Array<{
+     WHERE kind = ? AND provider = ? AND item_id IN (SELECT value FROM json_each(?)) AND namespace = ?`,
+  ).all(query.kind, query.provider, JSON.stringify(query.ids), ns) as Array<{
     id: string;
     vector: ArrayBuffer | Uint8Array;
   }>;
@@ -56,38 +59,45 @@ export function getVectors(
 
 const STALE_SQL: Record<VectorKind, string> = {
   episode: `SELECT e.id AS id FROM episodes e
-    WHERE e.ended_at IS NOT NULL AND NOT EXISTS (
+    WHERE e.namespace = ? AND e.ended_at IS NOT NULL AND NOT EXISTS (
       SELECT 1 FROM vectors v WHERE v.kind = 'episode' AND v.item_id = e.id AND v.provider = ?)
     ORDER BY e.rid LIMIT ?`,
   pattern: `SELECT p.id AS id FROM patterns p
-    WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.kind = 'pattern' AND v.item_id = p.id AND v.provider = ?)
+    WHERE p.namespace = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.kind = 'pattern' AND v.item_id = p.id AND v.provider = ?)
     ORDER BY p.rowid LIMIT ?`,
 };
 
 export function staleVectorIds(
   sql: Sql,
+  ns: string,
   query: { kind: VectorKind; provider: string; limit: number },
 ): string[] {
-  const rows = sql(STALE_SQL[query.kind]).all(query.provider, query.limit) as Array<{ id: string }>;
+  const rows = sql(STALE_SQL[query.kind]).all(ns, query.provider, query.limit) as Array<{ id: string }>;
   return rows.map((r) => r.id);
 }
 
 export function countVectors(
   sql: Sql,
+  ns: string,
   provider: string,
 ): { episodes: number; patterns: number; staleEpisodes: number; stalePatterns: number } {
   const count = (kind: VectorKind) =>
     (
-      sql('SELECT count(*) AS n FROM vectors WHERE kind = ? AND provider = ?').get(kind, provider) as {
-        n: number;
-      }
+      sql('SELECT count(*) AS n FROM vectors WHERE namespace = ? AND kind = ? AND provider = ?').get(
+        ns,
+        kind,
+        provider,
+      ) as { n: number }
     ).n;
   const episodes = count('episode');
   const patterns = count('pattern');
   const completed = (
-    sql('SELECT count(*) AS n FROM episodes WHERE ended_at IS NOT NULL').get() as { n: number }
+    sql('SELECT count(*) AS n FROM episodes WHERE namespace = ? AND ended_at IS NOT NULL').get(ns) as {
+      n: number;
+    }
   ).n;
-  const allPatterns = (sql('SELECT count(*) AS n FROM patterns').get() as { n: number }).n;
+  const allPatterns = (sql('SELECT count(*) AS n FROM patterns WHERE namespace = ?').get(ns) as { n: number })
+    .n;
   return {
     episodes,
     patterns,
