@@ -35,6 +35,7 @@ export interface GlobalOptions {
   json?: boolean;
   embeddings?: EmbeddingsConfig['provider'];
   vectorIndex?: 'exact' | 'ann';
+  namespace?: string;
 }
 
 export function globalOptions(command: Command): GlobalOptions {
@@ -53,6 +54,22 @@ export function embeddingsOf(command: Command, env: NodeJS.ProcessEnv): Embeddin
   return chosen ? { ...fromEnv, provider: chosen } : fromEnv;
 }
 
+/** Opens the memory this run names (`--db`, `--namespace`, `--embeddings`, `--vector-index`). */
+export function openMemory(
+  command: Command,
+  cli: Cli,
+  overrides: { db?: string; namespace?: string } = {},
+): Promise<SelfLearningMemory> {
+  const { vectorIndex, namespace } = globalOptions(command);
+  const chosen = overrides.namespace ?? namespace;
+  return SelfLearningMemory.open({
+    db: overrides.db ?? dbOf(command, cli.env),
+    embeddings: embeddingsOf(command, cli.env),
+    ...(vectorIndex ? { sqlite: { vectorIndex } } : {}),
+    ...(chosen !== undefined ? { namespace: chosen } : {}),
+  });
+}
+
 /** Opens the memory, runs `body`, and closes the memory whatever happens. */
 export async function withMemory<T>(
   command: Command,
@@ -60,12 +77,7 @@ export async function withMemory<T>(
   body: (memory: SelfLearningMemory) => Promise<T>,
   db: string = dbOf(command, cli.env),
 ): Promise<T> {
-  const { vectorIndex } = globalOptions(command);
-  const memory = await SelfLearningMemory.open({
-    db,
-    embeddings: embeddingsOf(command, cli.env),
-    ...(vectorIndex ? { vectorIndex } : {}),
-  });
+  const memory = await openMemory(command, cli, { db });
   try {
     return await body(memory);
   } finally {

@@ -1,9 +1,11 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { type Command, Option } from 'commander';
+import { checkNamespace, MemoryError } from '../core/index.js';
 import { checkHttpExposure, createMcpServer, startMcpHttpServer } from '../mcp/index.js';
 import type { Cli } from './context.js';
-import { withMemory } from './context.js';
+import { openMemory, withMemory } from './context.js';
 import { integer } from './parse.js';
 
 interface McpFlags {
@@ -11,6 +13,7 @@ interface McpFlags {
   port: number;
   host: string;
   token?: string;
+  tokensFile?: string;
   sessionIdle: number;
 }
 
@@ -25,6 +28,12 @@ export function registerMcpCommand(program: Command, cli: Cli): void {
       new Option('--token <secret>', 'bearer token HTTP clients must send (16 characters at least)').env(
         'SLMEM_TOKEN',
       ),
+    )
+    .addOption(
+      new Option(
+        '--tokens-file <path>',
+        'tokens bound to namespaces, one "namespace token" pair a line: a client with one reads and writes only its namespace',
+      ).env('SLMEM_TOKENS_FILE'),
     )
     .option(
       '--session-idle <minutes>',
@@ -43,8 +52,10 @@ Examples:
   $ SLMEM_TOKEN=$(openssl rand -hex 32) slmem mcp --http --port 3333`,
     )
     .action(async (flags: McpFlags, command: Command) => {
+      const namespaceTokens = flags.tokensFile ? readTokensFile(flags.tokensFile) : [];
       // Before the memory is opened: a refusal should cost nothing.
-      if (flags.http) checkHttpExposure({ host: flags.host, token: flags.token });
+      if (flags.http)
+        checkHttpExposure({ host: flags.host, token: flags.token ?? namespaceTokens[0]?.token });
       await withMemory(command, cli, async (memory) => {
         const stopped = stopSignal();
         if (flags.http) {
@@ -53,9 +64,12 @@ Examples:
             port: flags.port,
             idleTimeoutMs: flags.sessionIdle * 60_000,
             ...(flags.token ? { token: flags.token } : {}),
+            namespaceTokens,
+            memoryFor: (namespace) => openMemory(command, cli, { namespace }),
           });
+          const guarded = flags.token || namespaceTokens.length > 0;
           cli.stderr.line(
-            `slmem: MCP over Streamable HTTP at ${http.url}${flags.token ? ' (bearer token required)' : ''}`,
+            `slmem: MCP over Streamable HTTP at ${http.url}${guarded ? ' (bearer token required)' : ''}`,
           );
           await stopped;
           await http.close();
@@ -82,4 +96,40 @@ function stopSignal(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/**
+ * Reads `namespace token` pairs, one a line (blank lines and `#` comments skipped); INVALID_INPUT naming the
+ * line for anything else, a bad namespace or a token used twice.
+ */
+export function readTokensFile(path: string): Array<{ namespace: string; token: string }> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new MemoryError(
+      'INVALID_INPUT',
+      `cannot read the tokens file ${path} (${(error as NodeJS.ErrnoException).code ?? error})`,
+    );
+  }
+  const pairs: Array<{ namespace: string; token: string }> = [];
+  const seen = new Set<string>();
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const fields = line.split(/\s+/);
+    if (fields.length !== 2) {
+      throw new MemoryError(
+        'INVALID_INPUT',
+        `${path}:${i + 1}: expected "namespace token", got ${fields.length} fields`,
+      );
+    }
+    const [namespace, token] = fields as [string, string];
+    checkNamespace(namespace, `${path}:${i + 1}: namespace`);
+    if (seen.has(token))
+      throw new MemoryError('INVALID_INPUT', `${path}:${i + 1}: this token is already bound to a namespace`);
+    seen.add(token);
+    pairs.push({ namespace, token });
+  }
+  return pairs;
 }

@@ -32,8 +32,15 @@ export function createProgram(cli: Cli): Command {
     .addOption(
       new Option(
         '--db <path-or-url>',
-        'the database file; default $XDG_DATA_HOME/slmem/memory.db (~/.local/share/slmem/memory.db)',
+        'the database: a file (default $XDG_DATA_HOME/slmem/memory.db, ~/.local/share/slmem/memory.db) or a ' +
+          'postgres://user:pass@host:5432/db URL shared by many agents',
       ).env('SLMEM_DB'),
+    )
+    .addOption(
+      new Option(
+        '--namespace <name>',
+        'the namespace to read and write (default "default"); memories of two namespaces never mix',
+      ).env('SLMEM_NAMESPACE'),
     )
     .addOption(
       new Option(

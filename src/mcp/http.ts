@@ -13,8 +13,18 @@ export interface McpHttpOptions {
   host?: string;
   /** Default 3333; 0 picks a free port. */
   port?: number;
-  /** When set (16 characters at least), every request must carry `Authorization: Bearer <token>`. */
+  /**
+   * When set (16 characters at least), every request must carry `Authorization: Bearer <token>`; a client
+   * with this token reads and writes the memory given to the server.
+   */
   token?: string;
+  /**
+   * Tokens bound to namespaces (16 characters at least each): a client sending one reads and writes only that
+   * namespace, through the memory `memoryFor` opens for it (once per namespace; the server closes those).
+   * Every request must then carry `token` or one of these.
+   */
+  namespaceTokens?: ReadonlyArray<{ namespace: string; token: string }>;
+  memoryFor?: (namespace: string) => Promise<SelfLearningMemory>;
   /**
    * Open sessions at most (default 100): each holds an MCP server in memory. At the cap, a new client takes
    * the place of the least recently used idle session.
@@ -75,10 +85,35 @@ export async function startMcpHttpServer(
 ): Promise<McpHttpServer> {
   const host = options.host ?? '127.0.0.1';
   const { token } = options;
-  checkHttpExposure({ host, token });
+  const bound = options.namespaceTokens ?? [];
+  if (bound.length > 0 && !options.memoryFor) {
+    throw new MemoryError(
+      'INVALID_INPUT',
+      "namespaceTokens need memoryFor, which opens a namespace's memory",
+    );
+  }
+  for (const entry of bound) checkHttpExposure({ host, token: entry.token });
+  checkHttpExposure({ host, token: token ?? bound[0]?.token });
   const maxSessions = options.maxSessions ?? 100;
   const sessions = new SessionTable(maxSessions, options.idleTimeoutMs ?? 30 * 60_000);
-  const expected = token ? digest(token) : undefined;
+  /** Who a token lets in: `null` is the server's own memory, a string a namespace. */
+  const grants: Array<{ digest: Buffer; namespace: string | null }> = [
+    ...(token ? [{ digest: digest(token), namespace: null }] : []),
+    ...bound.map((b) => ({ digest: digest(b.token), namespace: b.namespace })),
+  ];
+  /** The namespace each session was opened for (absent: the server's own memory). */
+  const sessionNamespace = new Map<string, string | null>();
+  const opened = new Map<string, Promise<SelfLearningMemory>>();
+  const memoryOf = (namespace: string | null): Promise<SelfLearningMemory> => {
+    if (namespace === null || !options.memoryFor) return Promise.resolve(memory);
+    let found = opened.get(namespace);
+    if (!found) {
+      found = options.memoryFor(namespace);
+      opened.set(namespace, found);
+      found.catch(() => opened.delete(namespace));
+    }
+    return found;
+  };
   let port = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -91,7 +126,8 @@ export async function startMcpHttpServer(
     // own origins, or none (not a browser), on loopback.
     if (isLoopbackHost(host) && !allowedOrigin(req.headers.origin, port))
       return sendJson(res, 403, { error: { code: 'FORBIDDEN', message: 'unexpected Origin header' } });
-    if (expected && !authorized(req.headers.authorization, expected)) {
+    const grant = grants.length === 0 ? { namespace: null } : authorize(req.headers.authorization, grants);
+    if (!grant) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return sendJson(res, 401, {
         error: {
@@ -106,6 +142,11 @@ export async function startMcpHttpServer(
     if (typeof sessionId === 'string') {
       const session = sessions.get(sessionId);
       if (!session) return sendRpcError(res, 404, -32001, 'session not found; initialize a new one');
+      // A session belongs to the namespace its token opened it in; another namespace's token may not use it.
+      if ((sessionNamespace.get(sessionId) ?? null) !== grant.namespace)
+        return sendJson(res, 403, {
+          error: { code: 'FORBIDDEN', message: 'this session belongs to another token; initialize your own' },
+        });
       // A POST is busy until its answer is sent (perhaps as an SSE stream). The GET stream a client keeps open
       // for notifications does not count: a client that was abandoned keeps it open too.
       const done = sessions.begin(sessionId, req.method === 'POST');
@@ -121,15 +162,19 @@ export async function startMcpHttpServer(
       return sendRpcError(res, 400, -32000, 'no Mcp-Session-Id: send an initialize request first');
     if (!(await sessions.makeRoom()))
       return sendRpcError(res, 503, -32000, `${maxSessions} sessions are busy; retry when one ends`);
-    const server = createMcpServer(memory);
+    const server = createMcpServer(await memoryOf(grant.namespace));
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
         sessions.add(id, { transport, server });
+        sessionNamespace.set(id, grant.namespace);
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
+      if (transport.sessionId) {
+        sessions.delete(transport.sessionId);
+        sessionNamespace.delete(transport.sessionId);
+      }
     };
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
@@ -158,6 +203,8 @@ export async function startMcpHttpServer(
       await sessions.close();
       http.closeAllConnections();
       await new Promise<void>((done) => http.close(() => done()));
+      const memories = await Promise.allSettled(opened.values());
+      for (const m of memories) if (m.status === 'fulfilled') await m.value.close();
     },
   };
 }
@@ -167,9 +214,16 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-function authorized(header: string | undefined, expected: Buffer): boolean {
+/** The grant whose token the header carries, or undefined; every grant is compared, in constant time each. */
+function authorize<G extends { digest: Buffer }>(
+  header: string | undefined,
+  grants: readonly G[],
+): G | undefined {
   const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return timingSafeEqual(digest(match?.[1]?.trim() ?? ''), expected) && match !== null;
+  const sent = digest(match?.[1]?.trim() ?? '');
+  let found: G | undefined;
+  for (const grant of grants) if (timingSafeEqual(sent, grant.digest) && match !== null) found ??= grant;
+  return found;
 }
 
 /** Absent (not a browser), or http(s) on a loopback name and this server's port. */

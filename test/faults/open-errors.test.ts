@@ -54,12 +54,17 @@ describe('opening a store that cannot be used', () => {
     'libsql://memory.turso.io',
     'http://localhost:8080',
     'https://example.com/db',
-    'postgres://user@localhost/slmem',
   ])('%s says what is supported', async (url) => {
     const error = await openError({ db: url });
     expect(error.code).toBe('INVALID_INPUT');
-    expect(error.message).toMatch(/use a file path or a file: URL/);
-    if (url.startsWith('postgres')) expect(error.message).toMatch(/PostgreSQL storage is planned/);
+    expect(error.message).toMatch(/use a file path or file: URL .* or a postgres:\/\/ URL/);
+  });
+
+  it('a postgres:// URL where no server listens is a STORAGE_ERROR saying what to check, without the password', async () => {
+    const error = await openError({ db: 'postgres://slmem:s3cret@127.0.0.1:1/slmem' });
+    expect(error.code).toBe('STORAGE_ERROR');
+    expect(error.message).toMatch(/127\.0\.0\.1:1/);
+    expect(error.message).not.toMatch(/s3cret/);
   });
 
   it.skipIf(isRoot)('a folder one may not write is a STORAGE_ERROR (chmod does not stop root)', async () => {
@@ -127,6 +132,6 @@ describe('the CLI on a store that cannot be used', () => {
     const result = await slmem(['--db', 'libsql://memory.turso.io', 'stats']);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/file path or a file: URL/);
+    expect(result.stderr).toMatch(/file path or file: URL .* or a postgres:\/\/ URL/);
   });
 });
