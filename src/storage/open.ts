@@ -57,8 +57,9 @@ export function storageKind(db: string): StorageKind {
 export async function openStorage(db: string, options: OpenStorageOptions = {}): Promise<StorageBackend> {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   if (storageKind(db) === 'postgres') {
+    const { url, schema } = postgresUrl(db);
     const { openPostgresStorage } = await import('./postgres/index.js');
-    return openPostgresStorage(db, { ...options.postgres, namespace });
+    return openPostgresStorage(url, { ...(schema ? { schema } : {}), ...options.postgres, namespace });
   }
   const { openSqliteStorage } = await import('./sqlite/index.js');
   return openSqliteStorage(sqlitePath(db), { ...options.sqlite, namespace });
@@ -90,4 +91,34 @@ export function sqlitePath(db: string): string {
 /** The URL without its password, for messages and logs. */
 export function redactUrl(db: string): string {
   return db.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+}
+
+/**
+ * A `postgres://` URL without slmem's own `schema` parameter, and that schema: `?schema=team_a` keeps a memory
+ * in its own schema of the database (created when missing), so several memories can share one database.
+ */
+export function postgresUrl(db: string): { url: string; schema?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(db);
+  } catch {
+    throw new MemoryError(
+      'INVALID_INPUT',
+      `${redactUrl(db)} is not a valid URL; e.g. postgres://user:pass@host:5432/db`,
+      {
+        details: { field: 'db' },
+      },
+    );
+  }
+  const schema = parsed.searchParams.get('schema');
+  if (schema === null) return { url: db };
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new MemoryError(
+      'INVALID_INPUT',
+      `schema=${JSON.stringify(schema)} is not valid: lower-case letters, digits and "_", starting with a letter or "_"`,
+      { details: { field: 'db' } },
+    );
+  }
+  parsed.searchParams.delete('schema');
+  return { url: parsed.toString(), schema };
 }
