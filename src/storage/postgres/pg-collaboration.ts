@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { type Checkpoint, type Feedback, type Link, LinkTypeSchema, MemoryError } from '../../core/index.js';
+import type { Db } from './pg-reads.js';
+
+/** Reads of feedback, checkpoints and links (their writes are in pg-writes.ts). */
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function notFound(id: string): MemoryError {
+  return new MemoryError('NOT_FOUND', `episode ${id} does not exist`, { details: { episodeId: id } });
+}
+
+function parseJson<S extends z.ZodType>(schema: S, text: string, name: string): z.output<S> {
+  try {
+    return schema.parse(JSON.parse(text));
+  } catch (cause) {
+    throw new MemoryError('STORAGE_ERROR', `stored column ${name} is corrupt`, {
+      cause,
+      details: { column: name },
+    });
+  }
+}
+
+export async function listFeedback(db: Db, ns: string, query: { limit: number }): Promise<Feedback[]> {
+  const { rows } = await db.query<{
+    id: string;
+    episode_id: string | null;
+    pattern_ids: string;
+    playbook_steps: string;
+    success: boolean;
+    note: string | null;
+    at: number;
+  }>(
+    `SELECT id, episode_id, pattern_ids, playbook_steps, success, note, at FROM feedback WHERE namespace = $1
+     ORDER BY at DESC, id COLLATE "C" DESC LIMIT $2`,
+    [ns, query.limit],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    ...(row.episode_id === null ? {} : { episodeId: row.episode_id }),
+    patternIds: parseJson(z.array(z.string()), row.pattern_ids, 'feedback.pattern_ids'),
+    playbookSteps: parseJson(
+      z.array(z.object({ tool: z.string() })),
+      row.playbook_steps,
+      'feedback.playbook_steps',
+    ),
+    success: row.success,
+    ...(row.note === null ? {} : { note: row.note }),
+    at: iso(row.at),
+  }));
+}
+
+/** Oldest first; NOT_FOUND when the episode is not in the namespace (one query either way). */
+export async function listCheckpoints(db: Db, ns: string, episodeId: string): Promise<Checkpoint[]> {
+  const { rows } = await db.query<{
+    id: string | null;
+    at: number;
+    note: string;
+    progress: number | null;
+    step_count: number;
+  }>(
+    `SELECT c.id, c.at, c.note, c.progress, c.step_count FROM episodes e
+       LEFT JOIN checkpoints c ON c.episode_id = e.id
+     WHERE e.id = $1 AND e.namespace = $2 ORDER BY c.at, c.id COLLATE "C"`,
+    [episodeId, ns],
+  );
+  if (rows.length === 0) throw notFound(episodeId);
+  return rows.flatMap((row) =>
+    row.id === null
+      ? []
+      : [
+          {
+            id: row.id,
+            episodeId,
+            at: iso(row.at),
+            note: row.note,
+            ...(row.progress === null ? {} : { progress: row.progress }),
+            stepCount: row.step_count,
+          },
+        ],
+  );
+}
+
+/** Links from or to the episode, oldest first; NOT_FOUND when the episode is not in the namespace. */
+export async function listLinks(db: Db, ns: string, episodeId: string): Promise<Link[]> {
+  const { rows } = await db.query<{
+    from_id: string | null;
+    to_id: string;
+    type: string;
+    note: string | null;
+    created_at: number;
+  }>(
+    `SELECT l.from_id, l.to_id, l.type, l.note, l.created_at FROM episodes e
+       LEFT JOIN episode_links l ON l.from_id = e.id OR l.to_id = e.id
+     WHERE e.id = $1 AND e.namespace = $2
+     ORDER BY l.created_at, l.type COLLATE "C", l.from_id COLLATE "C", l.to_id COLLATE "C"`,
+    [episodeId, ns],
+  );
+  if (rows.length === 0) throw notFound(episodeId);
+  return rows.flatMap((row) =>
+    row.from_id === null
+      ? []
+      : [
+          {
+            from: row.from_id,
+            to: row.to_id,
+            type: LinkTypeSchema.parse(row.type),
+            ...(row.note === null ? {} : { note: row.note }),
+            createdAt: iso(row.created_at),
+          },
+        ],
+  );
+}
+
+/** The namespaces that hold anything, sorted. */
+export async function namespaces(db: Db): Promise<string[]> {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT n FROM (SELECT namespace AS n FROM episodes UNION SELECT namespace FROM patterns
+       UNION SELECT namespace FROM heuristics UNION SELECT namespace FROM feedback
+       UNION SELECT namespace FROM tool_evidence UNION SELECT namespace FROM vectors) x ORDER BY n COLLATE "C"`,
+  );
+  return rows.map((r) => r.n);
+}

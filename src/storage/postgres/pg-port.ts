@@ -1,0 +1,251 @@
+import pg from 'pg';
+import type { Checkpoint, Episode, Feedback, Heuristic, Link, Pattern, ToolCount } from '../../core/index.js';
+import { DEFAULT_NAMESPACE, MemoryError } from '../../core/index.js';
+import type { StoragePort, WriteTx } from '../port.js';
+import type {
+  EpisodeFilter,
+  HeuristicFilter,
+  LexicalHit,
+  PatternFilter,
+  SnapshotInfo,
+  StorageStats,
+  VectorHit,
+  VectorKind,
+} from '../storage.js';
+import { Store } from '../store.js';
+import * as collab from './pg-collaboration.js';
+import { describeTarget, isRetryable, type PgTarget, toStorageError } from './pg-errors.js';
+import { checkSchemaName, migrate, quoteIdent } from './pg-migrations.js';
+import type { Db } from './pg-reads.js';
+import * as reads from './pg-reads.js';
+import * as vectors from './pg-vectors.js';
+import { PgTx } from './pg-writes.js';
+
+export interface PostgresStorageOptions {
+  /** The namespace every read and write stays in (default `default`). */
+  namespace?: string;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /**
+   * The schema that holds the tables, created when missing; every pooled connection searches it first (then
+   * `public`, where pgvector usually lives). Without it, tables live in the connection's current schema.
+   */
+  schema?: string;
+}
+
+/** How often a transaction runs in all when PostgreSQL reports a deadlock or a serialisation failure. */
+const MAX_ATTEMPTS = 5;
+
+/** bigint (counts, millisecond times) and numeric (sums) as JS numbers: every value slmem stores fits. */
+const TYPES = new pg.TypeOverrides();
+TYPES.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+TYPES.setTypeParser(pg.types.builtins.NUMERIC, (value: string) => Number(value));
+
+/**
+ * Opens the PostgreSQL store at `url` (a `postgres://` URL), applying migrations under an advisory lock so
+ * several processes may open a new database at once. STORAGE_ERROR, saying what to check, when the server
+ * cannot be reached, refuses the login, lacks the database or lacks pgvector.
+ */
+export async function openPostgresStorage(url: string, options: PostgresStorageOptions = {}): Promise<Store> {
+  const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
+  const target = describeTarget(url);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types: TYPES,
+    application_name: 'slmem',
+    connectionTimeoutMillis: 15_000,
+    onConnect: async (client) => {
+      if (schema !== undefined) await client.query(`SET search_path TO ${quoteIdent(schema)}, public`);
+      // With an HNSW index, keep scanning until the filters (kind, namespace) leave `limit` rows (pgvector 0.8+).
+      await client.query('SET hnsw.iterative_scan = strict_order').catch(() => undefined);
+    },
+  });
+  // An idle connection that breaks (a server restart) is dropped by the pool; the next call says what failed.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client, schema);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw toStorageError(error, target);
+  }
+  return new Store(new PgPort(pool, target, options.namespace ?? DEFAULT_NAMESPACE));
+}
+
+/** The PostgreSQL port: a connection pool; each write transaction runs on one pooled connection. */
+export class PgPort implements StoragePort {
+  readonly kind = 'postgres';
+  readonly namespace: string;
+  readonly #pool: pg.Pool;
+  readonly #target: PgTarget;
+  /** HNSW indexes (provider and dims) known to exist. */
+  readonly #indexes = new Set<string>();
+  #closed: Promise<void> | undefined;
+
+  constructor(pool: pg.Pool, target: PgTarget, namespace: string) {
+    this.#pool = pool;
+    this.#target = target;
+    this.namespace = namespace;
+  }
+
+  /**
+   * READ COMMITTED; rows are locked with FOR UPDATE and keys with transaction-scoped advisory locks. A deadlock
+   * or serialisation failure rolls back and runs `fn` again (up to MAX_ATTEMPTS in all).
+   */
+  async transaction<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.#connect();
+      // A connection that breaks while checked out reports through its query's rejection, not as a crash.
+      const onError = (): void => undefined;
+      client.on('error', onError);
+      let broken = false;
+      try {
+        await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+        const tx = new PgTx(client as Db, this.namespace, this.#target, this.#indexes);
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        for (const key of tx.madeIndexes) this.#indexes.add(key);
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+        if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw toStorageError(error, this.#target);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+      } finally {
+        client.removeListener('error', onError);
+        client.release(broken);
+      }
+    }
+  }
+
+  namespaces(): Promise<string[]> {
+    return this.#read((db) => collab.namespaces(db));
+  }
+
+  getEpisode(id: string): Promise<Episode | null> {
+    return this.#read((db) => reads.loadEpisode(db, this.namespace, id));
+  }
+  getEpisodes(ids: readonly string[], options: { steps?: boolean } = {}): Promise<Episode[]> {
+    return this.#read((db) => reads.getEpisodes(db, this.namespace, ids, options));
+  }
+  listEpisodes(filter: EpisodeFilter): Promise<Episode[]> {
+    return this.#read((db) => reads.listEpisodes(db, this.namespace, filter));
+  }
+  searchEpisodes(query: { text: string; limit: number }): Promise<LexicalHit[]> {
+    return this.#read((db) => reads.searchEpisodes(db, this.namespace, query));
+  }
+  recentEpisodeIds(query: { domain?: string; limit: number }): Promise<string[]> {
+    return this.#read((db) => reads.recentEpisodeIds(db, this.namespace, query));
+  }
+  usedTools(ids: readonly string[]): Promise<Map<string, string[]>> {
+    return this.#read((db) => reads.usedTools(db, this.namespace, ids));
+  }
+  toolCounts(query: { domain?: string; features: readonly string[] }): Promise<ToolCount[]> {
+    return this.#read((db) => reads.toolCounts(db, this.namespace, query));
+  }
+  searchPatterns(query: { text: string; limit: number }): Promise<LexicalHit[]> {
+    return this.#read((db) => reads.searchPatterns(db, this.namespace, query));
+  }
+  searchVectors(query: {
+    kind: VectorKind;
+    provider: string;
+    vector: Float32Array;
+    limit: number;
+  }): Promise<VectorHit[]> {
+    return this.#read((db) => vectors.searchVectors(db, this.namespace, query));
+  }
+  getVectors(query: {
+    kind: VectorKind;
+    provider: string;
+    ids: readonly string[];
+  }): Promise<Map<string, Float32Array>> {
+    return this.#read((db) => vectors.getVectors(db, this.namespace, query));
+  }
+  staleVectorIds(query: { kind: VectorKind; provider: string; limit: number }): Promise<string[]> {
+    return this.#read((db) => vectors.staleVectorIds(db, this.namespace, query));
+  }
+  countVectors(
+    provider: string,
+  ): Promise<{ episodes: number; patterns: number; staleEpisodes: number; stalePatterns: number }> {
+    return this.#read((db) => vectors.countVectors(db, this.namespace, provider));
+  }
+  getCachedEmbeddings(provider: string, textHashes: readonly string[]): Promise<Map<string, Float32Array>> {
+    return this.#read((db) => vectors.getCachedEmbeddings(db, provider, textHashes));
+  }
+  putCachedEmbeddings(provider: string, entries: ReadonlyMap<string, Float32Array>): Promise<void> {
+    // One statement: atomic by itself.
+    return this.#read((db) => vectors.putCachedEmbeddings(db, provider, entries));
+  }
+  writeGeneration(): Promise<number> {
+    return this.#read(async (db) => {
+      const { rows } = await db.query<{ value: number }>(
+        "SELECT value FROM meta WHERE key = 'write_generation'",
+      );
+      return rows[0]?.value ?? 0;
+    });
+  }
+  getPattern(id: string): Promise<Pattern | null> {
+    return this.#read((db) => reads.getPattern(db, this.namespace, id));
+  }
+  getPatterns(ids: readonly string[]): Promise<Pattern[]> {
+    return this.#read((db) => reads.getPatterns(db, this.namespace, ids));
+  }
+  listPatterns(filter: PatternFilter): Promise<Pattern[]> {
+    return this.#read((db) => reads.listPatterns(db, this.namespace, filter));
+  }
+  getHeuristics(ids: readonly string[]): Promise<Heuristic[]> {
+    return this.#read((db) => reads.getHeuristics(db, this.namespace, ids));
+  }
+  listHeuristics(filter: HeuristicFilter): Promise<Heuristic[]> {
+    return this.#read((db) => reads.listHeuristics(db, this.namespace, filter));
+  }
+  listFeedback(query: { limit: number }): Promise<Feedback[]> {
+    return this.#read((db) => collab.listFeedback(db, this.namespace, query));
+  }
+  listCheckpoints(episodeId: string): Promise<Checkpoint[]> {
+    return this.#read((db) => collab.listCheckpoints(db, this.namespace, episodeId));
+  }
+  listLinks(episodeId: string): Promise<Link[]> {
+    return this.#read((db) => collab.listLinks(db, this.namespace, episodeId));
+  }
+  stats(): Promise<StorageStats> {
+    return this.#read((db) => reads.stats(db, this.namespace));
+  }
+  async backup(_target: string): Promise<SnapshotInfo> {
+    throw new MemoryError(
+      'INVALID_INPUT',
+      'backup writes a SQLite file and works on the embedded store; for PostgreSQL use pg_dump (or slmem export)',
+    );
+  }
+
+  /** Ends the pool once; later calls fail with STORAGE_ERROR. */
+  close(): Promise<void> {
+    this.#closed ??= this.#pool.end();
+    return this.#closed;
+  }
+
+  /** A read on any pooled connection (autocommit: it sees every committed write); errors become coded. */
+  async #read<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.#pool as unknown as Db);
+    } catch (error) {
+      throw toStorageError(error, this.#target);
+    }
+  }
+
+  async #connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.#pool.connect();
+    } catch (error) {
+      throw toStorageError(error, this.#target);
+    }
+  }
+}

@@ -1,0 +1,300 @@
+import {
+  contentTokens,
+  type Episode,
+  type Heuristic,
+  OUTCOME_STATUSES,
+  type OutcomeStatus,
+  PATTERN_TYPES,
+  type Pattern,
+  type PatternType,
+  type ToolCount,
+} from '../../core/index.js';
+import {
+  type EpisodeRow,
+  parseRows,
+  rowToEpisode,
+  rowToHeuristic,
+  rowToPattern,
+  rowToStep,
+  type StepRow,
+} from '../sqlite/rows.js';
+import type { EpisodeFilter, HeuristicFilter, LexicalHit, PatternFilter, StorageStats } from '../storage.js';
+
+/** A pool or one of its clients: what every query function takes. */
+export interface Db {
+  query<R extends object = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number | null }>;
+}
+
+/** The episode columns as `rowToEpisode` reads them; `e` is the episodes alias. */
+const EPISODE_COLUMNS = `e.seq AS rid, e.id, e.task, e.task_type, e.domain, e.language, e.framework, e.complexity,
+  e.context_tags, e.tags, e.metadata, e.started_at, e.ended_at, e.outcome, e.reward, e.reflection, e.summary,
+  e.pattern_ids, e.heuristic_ids`;
+
+/** The episode's steps as one JSON array of step rows (null when it has none), in `seq` order. */
+const STEPS_JSON = `(SELECT json_agg(json_build_object('seq', s.seq, 'at', s.at, 'tool', s.tool, 'action', s.action,
+    'params', s.params, 'status', s.status, 'output', s.output, 'latency_ms', s.latency_ms, 'tokens', s.tokens,
+    'metadata', s.metadata) ORDER BY s.seq) FROM steps s WHERE s.episode_id = e.id)`;
+
+type EpisodeWithSteps = EpisodeRow & { steps: StepRow[] | null };
+
+function toEpisode(row: EpisodeWithSteps): Episode {
+  return rowToEpisode(row, (row.steps ?? []).map(rowToStep));
+}
+
+/** One episode with its steps, in one query; a row that does not parse is a STORAGE_ERROR. */
+export async function loadEpisode(db: Db, ns: string, id: string): Promise<Episode | null> {
+  const { rows } = await db.query<EpisodeWithSteps>(
+    `SELECT ${EPISODE_COLUMNS}, ${STEPS_JSON} AS steps FROM episodes e WHERE e.id = $1 AND e.namespace = $2`,
+    [id, ns],
+  );
+  return rows[0] ? toEpisode(rows[0]) : null;
+}
+
+export async function getEpisodes(
+  db: Db,
+  ns: string,
+  ids: readonly string[],
+  options: { steps?: boolean },
+): Promise<Episode[]> {
+  if (ids.length === 0) return [];
+  const steps = options.steps ? STEPS_JSON : 'NULL::json';
+  const { rows } = await db.query<EpisodeWithSteps>(
+    `SELECT ${EPISODE_COLUMNS}, ${steps} AS steps FROM episodes e WHERE e.id = ANY($1::text[]) AND e.namespace = $2`,
+    [ids, ns],
+  );
+  const byId = new Map(parseRows(rows, toEpisode).map((e) => [e.id, e]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+export async function usedTools(db: Db, ns: string, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const tools = new Map<string, string[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return tools;
+  const { rows } = await db.query<{ id: string; tool: string }>(
+    `SELECT s.episode_id AS id, s.tool FROM steps s JOIN episodes e ON e.id = s.episode_id
+     WHERE s.episode_id = ANY($1::text[]) AND e.namespace = $2 AND s.status = 'success'
+     GROUP BY s.episode_id, s.tool ORDER BY s.episode_id COLLATE "C", s.tool COLLATE "C"`,
+    [ids, ns],
+  );
+  for (const row of rows) tools.get(row.id)?.push(row.tool);
+  return tools;
+}
+
+export async function listEpisodes(db: Db, ns: string, filter: EpisodeFilter): Promise<Episode[]> {
+  const params: unknown[] = [ns];
+  const where: string[] = ['e.namespace = $1'];
+  const bind = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filter.domain !== undefined) where.push(`e.domain = ${bind(filter.domain)}`);
+  if (filter.taskType !== undefined) where.push(`e.task_type = ${bind(filter.taskType)}`);
+  if (filter.outcome !== undefined) where.push(`e.outcome_status = ${bind(filter.outcome)}`);
+  if (filter.since !== undefined) where.push(`e.started_at >= ${bind(Date.parse(filter.since))}`);
+  if (filter.until !== undefined) where.push(`e.started_at <= ${bind(Date.parse(filter.until))}`);
+  if (filter.completed === true) where.push('e.ended_at IS NOT NULL');
+  if (filter.completed === false) where.push('e.ended_at IS NULL');
+  for (const tag of new Set(filter.tags ?? [])) {
+    where.push(`EXISTS (SELECT 1 FROM episode_tags t WHERE t.episode_id = e.id AND t.tag = ${bind(tag)})`);
+  }
+  const order = filter.order === 'oldest' ? 'ASC' : 'DESC';
+  const { rows } = await db.query<EpisodeWithSteps>(
+    `SELECT ${EPISODE_COLUMNS}, NULL::json AS steps FROM episodes e WHERE ${where.join(' AND ')}
+     ORDER BY e.started_at ${order}, e.seq ${order} LIMIT ${bind(filter.limit ?? 20)} OFFSET ${bind(filter.offset ?? 0)}`,
+    params,
+  );
+  return parseRows(rows, toEpisode);
+}
+
+/**
+ * The content words of free text (as the SQLite store picks them), for an OR query: each matching word adds
+ * to the rank, so a partial match still ranks. Empty when the text has none.
+ */
+export function queryTerms(text: string, maxTerms = 64): string[] {
+  return [...new Set(contentTokens(text))].filter((t) => !/\d{4,}/.test(t)).slice(0, maxTerms);
+}
+
+/**
+ * The terms as a tsquery: `websearch_to_tsquery` of the words joined by `or`. The words hold letters, digits
+ * and `_` only, so nothing in them is syntax; words PostgreSQL treats as stop words drop out.
+ */
+const TSQUERY = `websearch_to_tsquery('english', $1)`;
+
+/** Column weights (D, C, B, A): task 1.0, summary 0.7, tools 0.5, reflection 0.3, like the SQLite store. */
+export async function searchEpisodes(
+  db: Db,
+  ns: string,
+  query: { text: string; limit: number },
+): Promise<LexicalHit[]> {
+  const terms = queryTerms(query.text);
+  if (terms.length === 0) return [];
+  const { rows } = await db.query<{ id: string; score: number }>(
+    `SELECT e.id, ts_rank_cd('{0.3, 0.5, 0.7, 1.0}', e.fts, q) AS score
+       FROM episodes e, ${TSQUERY} AS q
+      WHERE e.fts @@ q AND e.namespace = $2 AND e.ended_at IS NOT NULL
+      ORDER BY score DESC, e.seq LIMIT $3`,
+    [terms.join(' or '), ns, query.limit],
+  );
+  return rows.map((r) => ({ id: r.id, score: r.score }));
+}
+
+export async function searchPatterns(
+  db: Db,
+  ns: string,
+  query: { text: string; limit: number },
+): Promise<LexicalHit[]> {
+  const terms = queryTerms(query.text);
+  if (terms.length === 0) return [];
+  // Weights: description (A) 1.0, signature (B) 0.5.
+  const { rows } = await db.query<{ id: string; score: number }>(
+    `SELECT p.id, ts_rank_cd('{0, 0, 0.5, 1.0}', p.fts, q) AS score
+       FROM patterns p, ${TSQUERY} AS q
+      WHERE p.fts @@ q AND p.namespace = $2
+      ORDER BY score DESC, p.seq LIMIT $3`,
+    [terms.join(' or '), ns, query.limit],
+  );
+  return rows.map((r) => ({ id: r.id, score: r.score }));
+}
+
+export async function recentEpisodeIds(
+  db: Db,
+  ns: string,
+  query: { domain?: string; limit: number },
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM episodes WHERE namespace = $1 AND ($2::text IS NULL OR domain = $2) AND ended_at IS NOT NULL
+     ORDER BY ended_at DESC, seq DESC LIMIT $3`,
+    [ns, query.domain ?? null, query.limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The `body` column of the rows whose `column` is one of `values`, ordered by id. */
+export async function bodiesByColumn(
+  db: Db,
+  ns: string,
+  table: 'patterns' | 'heuristics',
+  column: 'id' | 'key' | 'trigger',
+  values: readonly string[],
+  lock = false,
+): Promise<Array<{ id: string; body: string }>> {
+  if (values.length === 0) return [];
+  const { rows } = await db.query<{ id: string; body: string }>(
+    `SELECT id, body FROM ${table} WHERE ${column} = ANY($1::text[]) AND namespace = $2 ORDER BY id COLLATE "C"
+     ${lock ? 'FOR UPDATE' : ''}`,
+    [[...new Set(values)], ns],
+  );
+  return rows;
+}
+
+export async function getPatterns(db: Db, ns: string, ids: readonly string[]): Promise<Pattern[]> {
+  return parseRows(await bodiesByColumn(db, ns, 'patterns', 'id', ids), (r) => rowToPattern(r.body));
+}
+
+export async function getPattern(db: Db, ns: string, id: string): Promise<Pattern | null> {
+  const { rows } = await db.query<{ body: string }>(
+    'SELECT body FROM patterns WHERE id = $1 AND namespace = $2',
+    [id, ns],
+  );
+  return rows[0] ? rowToPattern(rows[0].body) : null;
+}
+
+export async function getHeuristics(db: Db, ns: string, ids: readonly string[]): Promise<Heuristic[]> {
+  return parseRows(await bodiesByColumn(db, ns, 'heuristics', 'id', ids), (r) => rowToHeuristic(r.body));
+}
+
+export async function listPatterns(db: Db, ns: string, filter: PatternFilter): Promise<Pattern[]> {
+  const { rows } = await db.query<{ body: string }>(
+    `SELECT body FROM patterns WHERE namespace = $1 AND ($2::text IS NULL OR type = $2)
+       AND ($3::text IS NULL OR domain = $3) AND ($4::integer IS NULL OR occurrences >= $4)
+     ORDER BY occurrences DESC, success_rate DESC, id COLLATE "C" LIMIT $5 OFFSET $6`,
+    [
+      ns,
+      filter.type ?? null,
+      filter.domain ?? null,
+      filter.minOccurrences ?? null,
+      filter.limit ?? 20,
+      filter.offset ?? 0,
+    ],
+  );
+  return parseRows(rows, (r) => rowToPattern(r.body));
+}
+
+export async function listHeuristics(db: Db, ns: string, filter: HeuristicFilter): Promise<Heuristic[]> {
+  const { rows } = await db.query<{ body: string }>(
+    `SELECT body FROM heuristics WHERE namespace = $1 AND ($2::text IS NULL OR domain = $2) AND confidence >= $3
+     ORDER BY confidence DESC, id COLLATE "C" LIMIT $4`,
+    [ns, filter.domain ?? null, filter.minConfidence ?? 0, filter.limit ?? 20],
+  );
+  return parseRows(rows, (r) => rowToHeuristic(r.body));
+}
+
+/** Everything `stats` reports, in one query. */
+export async function stats(db: Db, ns: string): Promise<StorageStats> {
+  const { rows } = await db.query<{
+    episodes: number;
+    completed: number;
+    steps: number;
+    patterns: number;
+    heuristics: number;
+    reward: number | null;
+    by_outcome: Array<[OutcomeStatus, number]>;
+    by_type: Array<[PatternType, number]>;
+    by_domain: Array<[string, number]>;
+  }>(
+    `SELECT
+       (SELECT count(*) FROM episodes WHERE namespace = $1) AS episodes,
+       (SELECT count(*) FROM episodes WHERE namespace = $1 AND ended_at IS NOT NULL) AS completed,
+       (SELECT coalesce(sum(step_count), 0) FROM episodes WHERE namespace = $1) AS steps,
+       (SELECT count(*) FROM patterns WHERE namespace = $1) AS patterns,
+       (SELECT count(*) FROM heuristics WHERE namespace = $1) AS heuristics,
+       (SELECT avg(reward_total) FROM episodes WHERE namespace = $1 AND reward_total IS NOT NULL) AS reward,
+       (SELECT coalesce(json_agg(json_build_array(s, n)), '[]') FROM (SELECT outcome_status AS s, count(*) AS n
+          FROM episodes WHERE namespace = $1 AND outcome_status IS NOT NULL GROUP BY 1) x) AS by_outcome,
+       (SELECT coalesce(json_agg(json_build_array(t, n)), '[]') FROM (SELECT type AS t, count(*) AS n
+          FROM patterns WHERE namespace = $1 GROUP BY 1) x) AS by_type,
+       (SELECT coalesce(json_agg(json_build_array(d, n) ORDER BY n DESC, d COLLATE "C"), '[]') FROM
+          (SELECT domain AS d, count(*) AS n FROM episodes WHERE namespace = $1 GROUP BY 1) x) AS by_domain`,
+    [ns],
+  );
+  const row = rows[0]!;
+  const byOutcome = Object.fromEntries(OUTCOME_STATUSES.map((s) => [s, 0])) as Record<OutcomeStatus, number>;
+  for (const [s, n] of row.by_outcome) byOutcome[s] = n;
+  const patternsByType = Object.fromEntries(PATTERN_TYPES.map((t) => [t, 0])) as Record<PatternType, number>;
+  for (const [t, n] of row.by_type) patternsByType[t] = n;
+  const byDomain: Record<string, number> = {};
+  for (const [d, n] of row.by_domain) byDomain[d] = n;
+  return {
+    episodes: row.episodes,
+    completedEpisodes: row.completed,
+    steps: row.steps,
+    patterns: row.patterns,
+    patternsByType,
+    heuristics: row.heuristics,
+    byOutcome,
+    byDomain,
+    averageReward: row.reward === null ? null : Math.round(row.reward * 10_000) / 10_000,
+  };
+}
+
+export async function toolCounts(
+  db: Db,
+  ns: string,
+  query: { domain?: string; features: readonly string[] },
+): Promise<ToolCount[]> {
+  if (query.features.length === 0) return [];
+  const { rows } = await db.query<ToolCount>(
+    `SELECT feature, tool, sum(successes) AS successes, sum(failures) AS failures FROM tool_evidence
+     WHERE namespace = $1 AND ($2::text IS NULL OR domain = $2) AND feature = ANY($3::text[])
+     GROUP BY feature, tool ORDER BY feature COLLATE "C", tool COLLATE "C"`,
+    [ns, query.domain ?? null, [...query.features]],
+  );
+  return rows.map((r) => ({
+    feature: r.feature,
+    tool: r.tool,
+    successes: Number(r.successes),
+    failures: Number(r.failures),
+  }));
+}

@@ -1,0 +1,310 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Episode, Learn } from '../../src/core/index.js';
+import { MemoryError } from '../../src/core/index.js';
+import { planLearning } from '../../src/learning/index.js';
+import type { StorageBackend } from '../../src/storage/index.js';
+import { openPostgresStorage } from '../../src/storage/postgres/index.js';
+import { hnswIndexName, searchSql } from '../../src/storage/postgres/pg-vectors.js';
+import { episode, runStorageContract, step } from './storage-contract.js';
+
+/** A database of a server with pgvector, e.g. postgres://slmem:slmem@127.0.0.1:54329/slmem_test (see scripts/setup-postgres.sh). */
+const URL_ = process.env.SLMEM_TEST_POSTGRES_URL;
+const skip = !URL_;
+const url = URL_ ?? '';
+
+const schemas = new Set<string>();
+function freshSchema(): string {
+  const schema = `slmem_t_${randomBytes(6).toString('hex')}`;
+  schemas.add(schema);
+  return schema;
+}
+
+const stores = new WeakMap<StorageBackend, string>();
+async function openFresh(namespace?: string): Promise<StorageBackend> {
+  const schema = freshSchema();
+  const store = await openPostgresStorage(url, { schema, ...(namespace ? { namespace } : {}) });
+  stores.set(store, schema);
+  return store;
+}
+
+async function withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+afterAll(async () => {
+  if (skip || schemas.size === 0) return;
+  await withClient(async (client) => {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  });
+});
+
+const learnIn =
+  (namespace: string): Learn =>
+  (e) =>
+    planLearning(e, { namespace });
+
+function finished(overrides: Partial<Episode>, tools: string[]): Episode {
+  return {
+    ...episode(overrides),
+    steps: tools.map((tool, i) => ({ ...step(tool), seq: i + 1 })),
+    outcome: { status: 'success', verdict: 'done', artifacts: [] },
+    endedAt: '2026-11-01T10:05:00.000Z',
+  };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<MemoryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(MemoryError);
+  return error as MemoryError;
+}
+
+/** A local port where nothing listens. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function withUrl(change: (u: URL) => void): string {
+  const u = new URL(url);
+  change(u);
+  return u.toString();
+}
+
+describe.skipIf(skip)('postgres (SLMEM_TEST_POSTGRES_URL set)', () => {
+  runStorageContract(
+    'postgres',
+    () => openFresh(),
+    async (storage) => openPostgresStorage(url, { schema: stores.get(storage)! }),
+  );
+
+  describe('postgres specifics', () => {
+    it('lets several pools open a new schema at once (migrations under an advisory lock)', async () => {
+      const schema = freshSchema();
+      const opened = await Promise.all(
+        Array.from({ length: 4 }, () => openPostgresStorage(url, { schema, poolSize: 2 })),
+      );
+      try {
+        await opened[0]!.createEpisode(episode());
+        for (const store of opened) expect((await store.stats()).episodes).toBe(1);
+        const versions = await withClient(
+          async (c) => (await c.query(`SELECT version FROM "${schema}".slmem_schema`)).rows,
+        );
+        expect(versions).toEqual([{ version: 1 }]);
+      } finally {
+        await Promise.all(opened.map((s) => s.close()));
+      }
+    });
+
+    it('refuses a schema newer than it knows', async () => {
+      const store = await openFresh();
+      const schema = stores.get(store)!;
+      await store.close();
+      await withClient((c) => c.query(`INSERT INTO "${schema}".slmem_schema (version) VALUES (99)`));
+      const error = await codeOf(openPostgresStorage(url, { schema }));
+      expect(error.code).toBe('STORAGE_ERROR');
+      expect(error.message).toContain('upgrade slmem');
+    });
+
+    it('says what to check when it cannot log in, reach the server or find the database', async () => {
+      const badPassword = withUrl((u) => {
+        u.password = 'not-the-Secret-42';
+      });
+      const login = await codeOf(openPostgresStorage(badPassword, { schema: freshSchema() }));
+      expect(login.code).toBe('STORAGE_ERROR');
+      expect(login.message).toContain(new URL(url).username);
+      expect(login.message).not.toContain('not-the-Secret-42');
+
+      const port = await deadPort();
+      const refused = await codeOf(
+        openPostgresStorage(
+          withUrl((u) => {
+            u.port = String(port);
+          }),
+        ),
+      );
+      expect(refused.code).toBe('STORAGE_ERROR');
+      expect(refused.message).toContain(`127.0.0.1:${port}`);
+      expect(refused.message).not.toContain(new URL(url).password || '\u0000');
+
+      const missing = await codeOf(
+        openPostgresStorage(
+          withUrl((u) => {
+            u.pathname = '/slmem_no_such_db';
+          }),
+        ),
+      );
+      expect(missing.code).toBe('STORAGE_ERROR');
+      expect(missing.message).toContain('slmem_no_such_db');
+    });
+
+    it('maps a duplicate episode id to CONFLICT, even from another namespace', async () => {
+      const a = await openFresh('a');
+      const b = await openPostgresStorage(url, { schema: stores.get(a)!, namespace: 'b' });
+      try {
+        const e = episode();
+        await a.createEpisode(e);
+        expect((await codeOf(a.createEpisode(e))).code).toBe('CONFLICT');
+        expect((await codeOf(b.createEpisode(e))).code).toBe('CONFLICT');
+        expect(await b.getEpisode(e.id)).toBeNull();
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it('refuses backup with a pointer to pg_dump', async () => {
+      const store = await openFresh();
+      try {
+        const error = await codeOf(store.backup('/tmp/x.db'));
+        expect(error.code).toBe('INVALID_INPUT');
+        expect(error.message).toContain('pg_dump');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps namespaces apart on one schema', async () => {
+      const a = await openFresh('a');
+      const b = await openPostgresStorage(url, { schema: stores.get(a)!, namespace: 'b' });
+      try {
+        const inA = finished({ task: 'Deploy the billing service' }, ['build', 'deploy']);
+        const inB = finished({ task: 'Deploy the billing service' }, ['build', 'deploy']);
+        expect((await a.importEpisodes([inA], learnIn('a')))[0]?.ok).toBe(true);
+        expect((await b.importEpisodes([inB], learnIn('b')))[0]?.ok).toBe(true);
+
+        expect((await a.listEpisodes({})).map((e) => e.id)).toEqual([inA.id]);
+        expect(await a.getEpisode(inB.id)).toBeNull();
+        expect((await b.searchEpisodes({ text: 'billing', limit: 5 })).map((h) => h.id)).toEqual([inB.id]);
+        expect(await a.recentEpisodeIds({ limit: 5 })).toEqual([inA.id]);
+
+        const keysA = (await a.listPatterns({ limit: 100 })).map((p) => p.key).sort();
+        const keysB = (await b.listPatterns({ limit: 100 })).map((p) => p.key).sort();
+        expect(keysA.length).toBeGreaterThan(0);
+        expect(keysB).toEqual(keysA);
+        const idsA = new Set((await a.listPatterns({ limit: 100 })).map((p) => p.id));
+        expect((await b.listPatterns({ limit: 100 })).some((p) => idsA.has(p.id))).toBe(false);
+        const hitsA = await a.searchPatterns({ text: 'deploy', limit: 20 });
+        expect(hitsA.length).toBeGreaterThan(0);
+        expect(hitsA.every((h) => idsA.has(h.id))).toBe(true);
+        const rows = await withClient(
+          async (c) =>
+            (
+              await c.query(
+                `SELECT namespace, count(*)::int AS n FROM "${stores.get(a)}".patterns WHERE key = $1 GROUP BY 1 ORDER BY 1`,
+                [keysA[0]],
+              )
+            ).rows,
+        );
+        expect(rows).toEqual([
+          { namespace: 'a', n: 1 },
+          { namespace: 'b', n: 1 },
+        ]);
+
+        const counts = await a.toolCounts({ features: ['deploy'] });
+        expect(counts.find((c) => c.tool === 'deploy')?.successes).toBe(1);
+        expect((await a.stats()).episodes).toBe(1);
+        expect((await b.stats()).episodes).toBe(1);
+        expect((await a.stats()).patterns).toBe((await b.stats()).patterns);
+
+        const v = Float32Array.from([1, 0, 0]);
+        await a.putVectors([{ kind: 'episode', id: inA.id, provider: 'p', textHash: 'h', vector: v }]);
+        await b.putVectors([{ kind: 'episode', id: inB.id, provider: 'p', textHash: 'h', vector: v }]);
+        const found = await a.searchVectors({ kind: 'episode', provider: 'p', vector: v, limit: 5 });
+        expect(found.map((h) => h.id)).toEqual([inA.id]);
+        expect((await b.countVectors('p')).episodes).toBe(1);
+        expect(await a.getVectors({ kind: 'episode', provider: 'p', ids: [inB.id] })).toEqual(new Map());
+        expect(await a.namespaces()).toEqual(['a', 'b']);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it('counts every completion when two pools learn the same patterns at once', async () => {
+      const a = await openFresh();
+      const b = await openPostgresStorage(url, { schema: stores.get(a)! });
+      try {
+        const episodes = Array.from({ length: 12 }, () => episode({ task: 'Fix the flaky login test' }));
+        await Promise.all(episodes.map((e) => a.createEpisode(e)));
+        await Promise.all(
+          episodes.map(async (e, i) => {
+            const store = i % 2 === 0 ? a : b;
+            await store.appendStep(e.id, step('grep'), 10);
+            await store.appendStep(e.id, step('edit'), 10);
+            await store.completeEpisode(
+              e.id,
+              { status: 'success', verdict: 'ok', artifacts: [] },
+              '2026-11-01T10:05:00.000Z',
+              (x) => planLearning(x),
+            );
+          }),
+        );
+        const sequences = await a.listPatterns({ type: 'tool_sequence' });
+        const grepEdit = sequences.find((p) => p.data.type === 'tool_sequence' && p.data.steps.length === 2);
+        expect(grepEdit?.occurrences).toBe(12);
+        expect((await a.toolCounts({ features: ['*'] })).find((c) => c.tool === 'grep')?.successes).toBe(12);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it('makes an HNSW index per provider and dimension that the search can use', async () => {
+      const store = await openFresh();
+      const schema = stores.get(store)!;
+      try {
+        const episodes = Array.from({ length: 20 }, (_, i) => finished({ task: `task ${i}` }, ['a']));
+        await store.importEpisodes(episodes, (x) => planLearning(x));
+        const unit = (i: number) => Float32Array.from({ length: 8 }, (_, j) => Math.cos(i * 0.37 + j * 1.3));
+        await store.putVectors(
+          episodes.map((e, i) => ({
+            kind: 'episode',
+            id: e.id,
+            provider: "it's",
+            textHash: 'h',
+            vector: unit(i),
+          })),
+        );
+        const plan = await withClient(async (c) => {
+          await c.query(`SET search_path TO "${schema}", public`);
+          await c.query('SET enable_seqscan = off');
+          const explained = await c.query(`EXPLAIN ${searchSql("it's", 8)}`, [
+            `[${Array.from(unit(3)).join(',')}]`,
+            'episode',
+            'default',
+            5,
+          ]);
+          return explained.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+        });
+        process.stderr.write(`EXPLAIN of the vector search (seqscan off):\n${plan}\n`);
+        expect(plan).toContain(hnswIndexName("it's", 8));
+        const hits = await store.searchVectors({
+          kind: 'episode',
+          provider: "it's",
+          vector: unit(3),
+          limit: 3,
+        });
+        expect(hits[0]?.id).toBe(episodes[3]!.id);
+        expect(hits[0]?.score).toBeCloseTo(1);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
+
+describe.skipIf(!skip)('postgres (skipped: set SLMEM_TEST_POSTGRES_URL to a database with pgvector)', () => {
+  it.skip('runs the storage contract against PostgreSQL', () => undefined);
+});
