@@ -13,6 +13,18 @@ export interface RetrievalEnvironment {
   log?: (message: string) => void;
 }
 
+/** The query's vector, or undefined (lexical mode, no embedder, or an embedder that failed: reported). */
+export async function embedQuery(env: RetrievalEnvironment, text: string): Promise<Float32Array | undefined> {
+  if (env.settings.mode === 'lexical' || !env.embedder) return undefined;
+  try {
+    const [vector] = await env.embedder.embed([text]);
+    return vector;
+  } catch (error) {
+    env.log?.(`vector search skipped, using BM25 only: ${toMemoryError(error).message}`);
+    return undefined;
+  }
+}
+
 /** Nearest items by meaning; an embedder that fails is reported and leaves BM25 to carry on alone. */
 export async function vectorHits(
   env: RetrievalEnvironment,
@@ -20,15 +32,8 @@ export async function vectorHits(
   text: string,
   limit: number,
 ): Promise<VectorHit[]> {
-  if (env.settings.mode === 'lexical' || !env.embedder) return [];
-  let vector: Float32Array | undefined;
-  try {
-    [vector] = await env.embedder.embed([text]);
-  } catch (error) {
-    env.log?.(`vector search skipped, using BM25 only: ${toMemoryError(error).message}`);
-    return [];
-  }
-  if (!vector) return [];
+  const vector = await embedQuery(env, text);
+  if (!vector || !env.embedder) return [];
   return env.storage.searchVectors({ kind, provider: env.embedder.id, vector, limit });
 }
 

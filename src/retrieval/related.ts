@@ -1,5 +1,4 @@
-import type { Pattern, PatternType } from '../core/index.js';
-import type { StorageBackend } from '../storage/index.js';
+import type { Heuristic, Pattern, PatternType } from '../core/index.js';
 import { describeSimilarity, type RetrievalEnvironment, vectorHits } from './environment.js';
 import { fuse } from './fusion.js';
 import type { RetrievedEpisode, RetrievedHeuristic, RetrievedPattern } from './retrieve.js';
@@ -19,13 +18,16 @@ export function rankPatterns(
   return topNormalized(patterns, raw, (p) => p.id).map(({ item, score }) => ({ pattern: item, score }));
 }
 
-/** Rules taught by the retrieved episodes, by their support times their confidence; scaled so the best is 1. */
-export async function rankHeuristics(
-  storage: StorageBackend,
+/**
+ * Rules taught by the retrieved episodes, by their support times their confidence; scaled so the best is 1.
+ * `loaded` holds the candidates' heuristics, read once.
+ */
+export function rankHeuristics(
+  loaded: readonly Heuristic[],
   episodes: readonly RetrievedEpisode[],
-): Promise<RetrievedHeuristic[]> {
+): RetrievedHeuristic[] {
   const support = supportById(episodes, (e) => e.episode.heuristicIds);
-  const heuristics = await storage.getHeuristics([...support.keys()]);
+  const heuristics = loaded.filter((h) => support.has(h.id));
   const raw = heuristics.map((h) => (support.get(h.id) ?? 0) * h.confidence);
   return topNormalized(heuristics, raw, (h) => h.id).map(({ item, score }) => ({ heuristic: item, score }));
 }

@@ -7,7 +7,7 @@ import {
   taskFeatures,
 } from '../learning/index.js';
 import type { StorageBackend } from '../storage/index.js';
-import { describeSimilarity, type RetrievalEnvironment, vectorHits } from './environment.js';
+import { describeSimilarity, embedQuery, type RetrievalEnvironment } from './environment.js';
 import { fuse } from './fusion.js';
 import { diversify } from './mmr.js';
 import { rankHeuristics, rankPatterns } from './related.js';
@@ -66,27 +66,33 @@ export async function retrieve(
   const pool = Math.max(limit, settings.candidatePool);
 
   const features = taskFeatures(query.task, context);
-  const [lexical, similar, counts] = await Promise.all([
-    settings.mode === 'vector' ? [] : storage.searchEpisodes({ text: query.task, limit: pool }),
-    vectorHits(env, 'episode', query.task, pool),
-    storage.toolCounts({
+  const vector = await embedQuery(env, query.task);
+  // One call for every source, one for what ranking needs: two round trips to a server, not seven.
+  const hits = await storage.findCandidates({
+    ...(settings.mode === 'vector' ? {} : { text: { text: query.task, limit: pool } }),
+    ...(vector && env.embedder ? { vector: { provider: env.embedder.id, vector, limit: pool } } : {}),
+    // Domain is a strong signal, not a filter: recent episodes of the same domain compete even without a match.
+    ...(context.domain === undefined
+      ? {}
+      : { recent: { domain: context.domain, limit: Math.ceil(pool / 5) } }),
+    toolCounts: {
       ...(context.domain === undefined ? {} : { domain: context.domain }),
       features: [ANY_FEATURE, ...features],
-    }),
-  ]);
-  const toolModel = predictTools(counts, features);
+    },
+  });
+  const { lexical, similar } = hits;
+  const toolModel = predictTools(hits.toolCounts, features);
   const relevance = fuse(lexical, similar, settings);
-  // Domain is a strong signal, not a filter: recent episodes of the same domain compete even without a match.
-  const ids = new Set(relevance.keys());
-  if (context.domain !== undefined) {
-    for (const id of await storage.recentEpisodeIds({ domain: context.domain, limit: Math.ceil(pool / 5) }))
-      ids.add(id);
-  }
-  const [candidates, tools] = await Promise.all([
-    storage.getEpisodes([...ids]),
-    settings.weights.prediction > 0 && toolModel.length > 0 ? storage.usedTools([...ids]) : new Map(),
-  ]);
-  const { patterns: loaded, effectiveness } = await candidatePatterns(storage, candidates);
+  const ids = [...new Set([...relevance.keys(), ...hits.recent])];
+  const diversifying = settings.mmrLambda < 1 && env.embedder !== undefined && ids.length > limit;
+  const loaded = await storage.loadCandidates({
+    ids,
+    usedTools: settings.weights.prediction > 0 && toolModel.length > 0,
+    ...(diversifying && env.embedder ? { vectorsOf: env.embedder.id } : {}),
+  });
+  const candidates = loaded.episodes;
+  const tools = loaded.usedTools;
+  const { patterns: patternsById, effectiveness } = candidatePatterns(loaded.patterns, candidates);
 
   const scored = candidates.map((episode) => {
     const signals: Signals = {
@@ -107,7 +113,7 @@ export async function retrieve(
     };
   });
   const ranked = rankByScore(scored, (c) => c.episode.id);
-  const chosen = await diversifyTop(env, ranked, limit);
+  const chosen = diversifyTop(env, ranked, limit, loaded.vectors);
 
   const lexicalIds = new Set(lexical.map((h) => h.id));
   const similarity = new Map(similar.map((h) => [h.id, h.score]));
@@ -135,19 +141,17 @@ export async function retrieve(
       context,
     ),
   }));
-  const patterns = rankPatterns(loaded, episodes);
-  const heuristics = await rankHeuristics(storage, episodes);
+  const patterns = rankPatterns(patternsById, episodes);
+  const heuristics = rankHeuristics(loaded.heuristics, episodes);
   return { episodes, patterns, heuristics, toolModel };
 }
 
-/** The candidates' patterns, read once, and each candidate's mean pattern effectiveness (0.5 for none). */
-async function candidatePatterns(
-  storage: StorageBackend,
+/** The candidates' patterns by id, and each candidate's mean pattern effectiveness (0.5 for none). */
+function candidatePatterns(
+  loaded: readonly Pattern[],
   episodes: readonly Episode[],
-): Promise<{ patterns: Map<string, Pattern>; effectiveness: Map<string, number> }> {
-  const patterns = new Map(
-    (await storage.getPatterns([...new Set(episodes.flatMap((e) => e.patternIds))])).map((p) => [p.id, p]),
-  );
+): { patterns: Map<string, Pattern>; effectiveness: Map<string, number> } {
+  const patterns = new Map(loaded.map((p) => [p.id, p]));
   const effectiveness = new Map(
     episodes.map((e) => {
       const values = e.patternIds.flatMap((id) => patterns.get(id)?.effectiveness ?? []);
@@ -160,14 +164,14 @@ async function candidatePatterns(
 type Scored = { item: { episode: Episode; signals: Signals }; score: number };
 
 /** MMR over the best few candidates, using their vectors; without vectors the ranking stands. */
-async function diversifyTop(env: RetrievalEnvironment, ranked: Scored[], limit: number): Promise<Scored[]> {
+function diversifyTop(
+  env: RetrievalEnvironment,
+  ranked: Scored[],
+  limit: number,
+  vectors: ReadonlyMap<string, Float32Array>,
+): Scored[] {
   if (env.settings.mmrLambda >= 1 || !env.embedder || ranked.length <= limit) return ranked.slice(0, limit);
   const top = ranked.slice(0, limit * 3);
-  const vectors = await env.storage.getVectors({
-    kind: 'episode',
-    provider: env.embedder.id,
-    ids: top.map((c) => c.item.episode.id),
-  });
   return diversify(
     top.map((c) => ({
       item: c,

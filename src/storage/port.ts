@@ -40,35 +40,39 @@ export interface StoragePort extends PortReads {
   close(): Promise<void>;
 }
 
-/** The reads, as the storage role states them (backends answer them inside their namespace). */
-export type PortReads = Pick<
-  StorageBackend,
-  | 'getEpisode'
-  | 'getEpisodes'
-  | 'listEpisodes'
-  | 'searchEpisodes'
-  | 'recentEpisodeIds'
-  | 'usedTools'
-  | 'toolCounts'
-  | 'searchPatterns'
-  | 'searchVectors'
-  | 'getVectors'
-  | 'staleVectorIds'
-  | 'countVectors'
-  | 'getCachedEmbeddings'
-  | 'putCachedEmbeddings'
-  | 'writeGeneration'
-  | 'getPattern'
-  | 'getPatterns'
-  | 'listPatterns'
-  | 'getHeuristics'
-  | 'listHeuristics'
-  | 'listFeedback'
-  | 'listCheckpoints'
-  | 'listLinks'
-  | 'stats'
-  | 'backup'
->;
+/**
+ * The reads, as the storage role states them (backends answer them inside their namespace). The two candidate
+ * reads are optional: without them `Store` composes them from the single reads (more round trips).
+ */
+export type PortReads = Partial<Pick<StorageBackend, 'findCandidates' | 'loadCandidates'>> &
+  Pick<
+    StorageBackend,
+    | 'getEpisode'
+    | 'getEpisodes'
+    | 'listEpisodes'
+    | 'searchEpisodes'
+    | 'recentEpisodeIds'
+    | 'usedTools'
+    | 'toolCounts'
+    | 'searchPatterns'
+    | 'searchVectors'
+    | 'getVectors'
+    | 'staleVectorIds'
+    | 'countVectors'
+    | 'getCachedEmbeddings'
+    | 'putCachedEmbeddings'
+    | 'writeGeneration'
+    | 'getPattern'
+    | 'getPatterns'
+    | 'listPatterns'
+    | 'getHeuristics'
+    | 'listHeuristics'
+    | 'listFeedback'
+    | 'listCheckpoints'
+    | 'listLinks'
+    | 'stats'
+    | 'backup'
+  >;
 
 /** An episode's state as a writer needs it. */
 export interface EpisodeHead {

@@ -74,6 +74,47 @@ export interface StoredVector {
   vector: Float32Array;
 }
 
+/**
+ * Every source of candidate episodes a retrieval asks for, answered in one call (one round trip to a server).
+ * A part left out is not searched.
+ */
+export interface CandidateQuery {
+  /** Full-text search over completed episodes. */
+  text?: { text: string; limit: number };
+  /** Nearest episodes by cosine among the vectors of `provider`. */
+  vector?: { provider: string; vector: Float32Array; limit: number };
+  /** The newest completed episodes of a domain. */
+  recent?: { domain: string; limit: number };
+  /** The tool model's counts (as `toolCounts`). */
+  toolCounts?: { domain?: string; features: readonly string[] };
+}
+
+export interface CandidateHits {
+  lexical: LexicalHit[];
+  similar: VectorHit[];
+  recent: string[];
+  toolCounts: ToolCount[];
+}
+
+/** What ranking needs of the candidates, loaded in one call. */
+export interface CandidateLoad {
+  ids: readonly string[];
+  /** Also the tools each candidate ran successfully (as `usedTools`). */
+  usedTools?: boolean;
+  /** Also the candidates' vectors of this provider (for diversity). */
+  vectorsOf?: string;
+}
+
+export interface LoadedCandidates {
+  /** In the order of `ids`, missing ones skipped; steps not loaded. */
+  episodes: Episode[];
+  usedTools: Map<string, string[]>;
+  /** The patterns and heuristics the candidates taught. */
+  patterns: Pattern[];
+  heuristics: Heuristic[];
+  vectors: Map<string, Float32Array>;
+}
+
 export type ImportResult = { ok: true; episode: CompletedEpisode } | { ok: false; error: MemoryError };
 
 export interface StorageStats {
@@ -128,6 +169,10 @@ export interface StorageBackend {
 
   /** Full-text search over completed episodes (task, summary, tools, reflection). */
   searchEpisodes(query: { text: string; limit: number }): Promise<LexicalHit[]>;
+  /** Every candidate source of a retrieval in one call; see `CandidateQuery`. */
+  findCandidates(query: CandidateQuery): Promise<CandidateHits>;
+  /** The candidates with what ranking needs (their patterns, heuristics, tools, vectors) in one call. */
+  loadCandidates(query: CandidateLoad): Promise<LoadedCandidates>;
   /** Ids of the newest completed episodes, optionally of one domain. */
   recentEpisodeIds(query: { domain?: string; limit: number }): Promise<string[]>;
 

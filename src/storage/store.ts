@@ -13,7 +13,15 @@ import {
   type Step,
 } from '../core/index.js';
 import type { StoragePort, WriteTx } from './port.js';
-import type { ImportResult, StorageBackend, StoredVector } from './storage.js';
+import type {
+  CandidateHits,
+  CandidateLoad,
+  CandidateQuery,
+  ImportResult,
+  LoadedCandidates,
+  StorageBackend,
+  StoredVector,
+} from './storage.js';
 
 /**
  * The storage role, written once over any backend's port: what each write reads, decides and writes, and in
@@ -221,6 +229,14 @@ export class Store implements StorageBackend {
     });
   }
 
+  findCandidates(query: CandidateQuery): Promise<CandidateHits> {
+    return this.#port.findCandidates ? this.#port.findCandidates(query) : composeFind(this.#port, query);
+  }
+
+  loadCandidates(query: CandidateLoad): Promise<LoadedCandidates> {
+    return this.#port.loadCandidates ? this.#port.loadCandidates(query) : composeLoad(this.#port, query);
+  }
+
   // Reads: the port answers them as they are.
   getEpisode: StoragePort['getEpisode'] = (...a) => this.#port.getEpisode(...a);
   getEpisodes: StoragePort['getEpisodes'] = (...a) => this.#port.getEpisodes(...a);
@@ -251,6 +267,33 @@ export class Store implements StorageBackend {
   close(): Promise<void> {
     return this.#port.close();
   }
+}
+
+/** `findCandidates` from the single reads, in parallel. */
+async function composeFind(port: StoragePort, query: CandidateQuery): Promise<CandidateHits> {
+  const [lexical, similar, recent, toolCounts] = await Promise.all([
+    query.text ? port.searchEpisodes(query.text) : [],
+    query.vector ? port.searchVectors({ kind: 'episode', ...query.vector }) : [],
+    query.recent ? port.recentEpisodeIds(query.recent) : [],
+    query.toolCounts ? port.toolCounts(query.toolCounts) : [],
+  ]);
+  return { lexical, similar, recent, toolCounts };
+}
+
+/** `loadCandidates` from the single reads. */
+async function composeLoad(port: StoragePort, query: CandidateLoad): Promise<LoadedCandidates> {
+  const [episodes, usedTools, vectors] = await Promise.all([
+    port.getEpisodes(query.ids),
+    query.usedTools ? port.usedTools(query.ids) : new Map<string, string[]>(),
+    query.vectorsOf
+      ? port.getVectors({ kind: 'episode', provider: query.vectorsOf, ids: query.ids })
+      : new Map<string, Float32Array>(),
+  ]);
+  const [patterns, heuristics] = await Promise.all([
+    port.getPatterns([...new Set(episodes.flatMap((e) => e.patternIds))]),
+    port.getHeuristics([...new Set(episodes.flatMap((e) => e.heuristicIds))]),
+  ]);
+  return { episodes, usedTools, patterns, heuristics, vectors };
 }
 
 /**

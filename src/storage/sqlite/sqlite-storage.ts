@@ -3,9 +3,13 @@ import type { Checkpoint, Episode, Feedback, Heuristic, Link, Pattern, ToolCount
 import { DEFAULT_NAMESPACE, MemoryError } from '../../core/index.js';
 import type { StoragePort, WriteTx } from '../port.js';
 import type {
+  CandidateHits,
+  CandidateLoad,
+  CandidateQuery,
   EpisodeFilter,
   HeuristicFilter,
   LexicalHit,
+  LoadedCandidates,
   PatternFilter,
   SnapshotInfo,
   StorageStats,
@@ -144,6 +148,41 @@ export class SqlitePort implements StoragePort {
         ).all() as Array<{ n: string }>
       ).map((r) => r.n),
     );
+  }
+
+  /** Every source in one synchronous read: no other call runs in between, and no event-loop hop per source. */
+  findCandidates(query: CandidateQuery): Promise<CandidateHits> {
+    return this.#read(() => {
+      const sql = this.#statement;
+      const ns = this.namespace;
+      const vector = query.vector;
+      return {
+        lexical: query.text ? reads.searchEpisodes(sql, ns, query.text) : [],
+        similar: vector
+          ? ((this.#ann ? ann.searchAnn(sql, ns, { kind: 'episode', ...vector }) : undefined) ??
+            vectors.searchVectors(sql, ns, { kind: 'episode', ...vector }))
+          : [],
+        recent: query.recent ? reads.recentEpisodeIds(sql, ns, query.recent) : [],
+        toolCounts: query.toolCounts ? reads.toolCounts(sql, ns, query.toolCounts) : [],
+      };
+    });
+  }
+
+  loadCandidates(query: CandidateLoad): Promise<LoadedCandidates> {
+    return this.#read(() => {
+      const sql = this.#statement;
+      const ns = this.namespace;
+      const episodes = reads.getEpisodes(sql, ns, query.ids, {});
+      return {
+        episodes,
+        usedTools: query.usedTools ? reads.usedTools(sql, ns, query.ids) : new Map(),
+        patterns: reads.getPatterns(sql, ns, [...new Set(episodes.flatMap((e) => e.patternIds))]),
+        heuristics: reads.getHeuristics(sql, ns, [...new Set(episodes.flatMap((e) => e.heuristicIds))]),
+        vectors: query.vectorsOf
+          ? vectors.getVectors(sql, ns, { kind: 'episode', provider: query.vectorsOf, ids: query.ids })
+          : new Map(),
+      };
+    });
   }
 
   getEpisode(id: string): Promise<Episode | null> {
