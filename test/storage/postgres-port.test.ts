@@ -6,7 +6,8 @@ import type { Episode, Learn } from '../../src/core/index.js';
 import { MemoryError } from '../../src/core/index.js';
 import { planLearning } from '../../src/learning/index.js';
 import type { StorageBackend } from '../../src/storage/index.js';
-import { openPostgresStorage } from '../../src/storage/postgres/index.js';
+import { openPostgresStorage, PgPort } from '../../src/storage/postgres/index.js';
+import { describeTarget } from '../../src/storage/postgres/pg-errors.js';
 import { hnswIndexName, searchSql } from '../../src/storage/postgres/pg-vectors.js';
 import { episode, runStorageContract, step } from './storage-contract.js';
 
@@ -32,6 +33,7 @@ async function openFresh(namespace?: string): Promise<StorageBackend> {
 
 async function withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await fn(client);
@@ -258,6 +260,54 @@ describe.skipIf(skip)('postgres (SLMEM_TEST_POSTGRES_URL set)', () => {
         expect((await a.toolCounts({ features: ['*'] })).find((c) => c.tool === 'grep')?.successes).toBe(12);
       } finally {
         await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it('runs a transaction again when PostgreSQL picks it as a deadlock victim', async () => {
+      const store = await openFresh();
+      const schema = stores.get(store)!;
+      const [a, b] = [episode(), episode()];
+      await store.createEpisode(a);
+      await store.createEpisode(b);
+      await store.close();
+      const pool = new pg.Pool({
+        connectionString: url,
+        max: 4,
+        onConnect: async (c) => {
+          await c.query(`SET search_path TO "${schema}", public`);
+        },
+      });
+      const port = new PgPort(pool, describeTarget(url), 'default');
+      try {
+        let arrived = 0;
+        let release: () => void = () => undefined;
+        const bothLocked = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let attempts = 0;
+        // Each locks one episode, waits until the other has locked its own, then wants the other's.
+        const crosswise = (first: string, second: string) =>
+          port.transaction(async (tx) => {
+            attempts++;
+            await tx.lockEpisode(first);
+            if (++arrived === 2) release();
+            await bothLocked;
+            return (await tx.lockEpisode(second))?.id;
+          });
+        expect(await Promise.all([crosswise(a.id, b.id), crosswise(b.id, a.id)])).toEqual([b.id, a.id]);
+        expect(attempts).toBe(3);
+
+        let tries = 0;
+        const error = await codeOf(
+          port.transaction(async () => {
+            tries++;
+            throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+          }),
+        );
+        expect(error.code).toBe('STORAGE_ERROR');
+        expect(tries).toBe(5);
+      } finally {
+        await port.close();
       }
     });
 

@@ -6,6 +6,8 @@ export interface PgTarget {
   port: string;
   user: string;
   database: string;
+  /** The URL's password, only to cut it out of any message that would repeat it. */
+  secret?: string;
 }
 
 /** The host, port, user and database a URL names (libpq's defaults where it names none). */
@@ -19,7 +21,9 @@ export function describeTarget(url: string): PgTarget {
   try {
     const parsed = new URL(url);
     const user = decodeURIComponent(parsed.username) || fallback.user;
+    const secret = decodeURIComponent(parsed.password);
     return {
+      ...(secret ? { secret } : {}),
       host: parsed.searchParams.get('host') ?? (parsed.hostname || fallback.host),
       port: parsed.port || fallback.port,
       user,
@@ -57,8 +61,9 @@ const CONNECTION_CODES = new Set([
   '53300', // too_many_connections
 ]);
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function messageOf(error: unknown, target?: PgTarget): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return target?.secret ? message.replaceAll(target.secret, '***') : message;
 }
 
 /** Whether the error says that pgvector is missing (type or extension), whatever the statement was. */
@@ -82,7 +87,7 @@ export function pgvectorMissing(cause?: unknown): MemoryError {
 export function toStorageError(error: unknown, target: PgTarget): MemoryError {
   if (error instanceof MemoryError) return error;
   const code = errorCode(error);
-  const message = messageOf(error);
+  const message = messageOf(error, target);
   const where = `${target.host}:${target.port}`;
   if (code === '23505') {
     return new MemoryError('CONFLICT', `a row with this key already exists (${message})`, { cause: error });

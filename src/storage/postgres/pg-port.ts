@@ -65,10 +65,17 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
   pool.on('error', () => undefined);
   try {
     const client = await pool.connect();
+    const onError = (): void => undefined;
+    client.on('error', onError);
+    let failed = false;
     try {
       await migrate(client, schema);
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(failed);
     }
   } catch (error) {
     await pool.end().catch(() => undefined);
