@@ -20,9 +20,15 @@ export interface GrowthRow {
   dbMb: number;
 }
 
-/** One store grown 1k → 10k → (100k): at each size, retrieval (lexical, hybrid hash) and completion of 20 steps. */
-export async function benchGrowth(ctx: BenchContext): Promise<GrowthRow[]> {
-  const db = join(ctx.dir, 'growth.db');
+/**
+ * One store grown 1k → 10k → (100k): at each size, retrieval (lexical, hybrid hash) and completion of 20 steps.
+ * `db` is a SQLite file by default, or a PostgreSQL URL (the same operations on the same generated episodes).
+ */
+export async function benchGrowth(
+  ctx: BenchContext,
+  db: string = join(ctx.dir, 'growth.db'),
+  measureMb: (db: string) => Promise<number> = async (path) => fileMb(path) + fileMb(`${path}-wal`),
+): Promise<GrowthRow[]> {
   const memory = await openBench(db, 'hash');
   const rows: GrowthRow[] = [];
   let stored = 0;
@@ -64,7 +70,7 @@ export async function benchGrowth(ctx: BenchContext): Promise<GrowthRow[]> {
         complete,
         rssMb: rss,
         peakRssMb: peak,
-        dbMb: fileMb(db) + fileMb(`${db}-wal`),
+        dbMb: await measureMb(db),
       });
     }
   } finally {
@@ -78,5 +84,41 @@ function fileMb(path: string): number {
     return statSync(path).size / 2 ** 20;
   } catch {
     return 0;
+  }
+}
+
+/** Megabytes of the tables and indexes of the schema a `?schema=` URL names. */
+export async function postgresSchemaMb(url: string): Promise<number> {
+  const { default: pg } = await import('pg');
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? 'public';
+  parsed.searchParams.delete('schema');
+  const client = new pg.Client({ connectionString: parsed.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string | null }>(
+      `SELECT sum(pg_total_relation_size(c.oid)) AS bytes FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`,
+      [schema],
+    );
+    return Number(rows[0]?.bytes ?? 0) / 2 ** 20;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops the bench's schema again. */
+export async function dropPostgresSchema(url: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  if (!schema) return;
+  parsed.searchParams.delete('schema');
+  const client = new pg.Client({ connectionString: parsed.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
   }
 }

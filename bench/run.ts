@@ -10,9 +10,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { roundedJson } from '../eval/table.js';
+import { redactUrl } from '../src/storage/index.js';
 import type { BenchContext, SampleCounts } from './context.js';
 import { loadSources } from './data.js';
-import { benchGrowth } from './growth.js';
+import { benchGrowth, dropPostgresSchema, postgresSchemaMb } from './growth.js';
 import { benchOperations } from './operations.js';
 import { createRng } from './rng.js';
 import { growthTable, operationsTable } from './table.js';
@@ -20,10 +21,10 @@ import { benchUseModel } from './use-model.js';
 
 const USAGE = `usage: npm run bench -- [--quick | --full]
   --quick   fewer samples, growth to 10k only, a 300-episode local-model store (about 1 minute; results.json not written)
-  --full    growth also at 100k episodes (about 8 minutes in all)`;
+  --full    growth also at 100k episodes (about 8 minutes in all)
+With SLMEM_BENCH_PG=postgres://… the growth runs again on that server (in a schema of its own, dropped after).`;
 
 const SEED = 20_260_101;
-const POSTGRES = 'postgres: not available (SLMEM_BENCH_PG unset / backend not built)';
 const log = (message: string) =>
   process.stderr.write(`bench: [${(performance.now() / 1000).toFixed(0)} s] ${message}\n`);
 
@@ -86,6 +87,10 @@ async function main(): Promise<number> {
   };
   const started = performance.now();
   const env = machine();
+  const pgBase = process.env.SLMEM_BENCH_PG;
+  const POSTGRES = pgBase
+    ? `postgres: ${redactUrl(pgBase)} (growth only)`
+    : 'postgres: not measured (set SLMEM_BENCH_PG=postgres://…)';
   const mode = options.quick ? 'quick' : options.full ? 'full' : 'default';
   process.stdout.write(
     `machine: ${env.cpus} × ${env.cpu}, node ${env.node}, ${env.platform}, ${env.date}\n` +
@@ -102,8 +107,24 @@ async function main(): Promise<number> {
       `local model (use) on ${use.episodes} episodes (embedded in ${use.embedSec.toFixed(1)} s)\n` +
         `${operationsTable(use.stats)}\n\n`,
     );
+    // Both backends grow from the same generated episodes and queries.
+    const growthSeed = SEED + 1;
+    ctx.rng = createRng(growthSeed);
     const growth = await benchGrowth(ctx);
     process.stdout.write(`growth (hash embeddings)\n${growthTable(growth)}\n`);
+    let growthPostgres: Awaited<ReturnType<typeof benchGrowth>> | undefined;
+    if (pgBase) {
+      const url = `${pgBase}${pgBase.includes('?') ? '&' : '?'}schema=bench_${Date.now().toString(36)}`;
+      ctx.rng = createRng(growthSeed);
+      try {
+        growthPostgres = await benchGrowth(ctx, url, postgresSchemaMb);
+      } finally {
+        await dropPostgresSchema(url);
+      }
+      process.stdout.write(
+        `\ngrowth on PostgreSQL (same episodes, hash embeddings)\n${growthTable(growthPostgres)}\n`,
+      );
+    }
     const seconds = (performance.now() - started) / 1000;
     log(`done in ${seconds.toFixed(0)} s`);
     if (options.quick) return 0;
@@ -117,6 +138,7 @@ async function main(): Promise<number> {
       operations,
       useModel: use,
       growth,
+      ...(growthPostgres ? { growthPostgres } : {}),
     };
     await writeFile(new URL('results.json', import.meta.url), roundedJson(results));
     log('wrote bench/results.json');
