@@ -111,7 +111,7 @@ export interface WriteTx {
   /** Deletes the episodes (steps, tags, checkpoints, links, vectors, index rows); returns the ids deleted. */
   deleteEpisodes(ids: readonly string[], options: { completedOnly: boolean }): Promise<string[]>;
 
-  /** Stored patterns with these keys; rows that no longer parse are deleted and left out. */
+  /** Stored patterns with these keys, locked until the end; rows that no longer parse are deleted and left out. */
   patternsByKeys(keys: readonly string[]): Promise<Pattern[]>;
   /** Stored patterns with these ids (rows that do not parse fail with STORAGE_ERROR), locked until the end. */
   patternsByIds(ids: readonly string[]): Promise<Pattern[]>;

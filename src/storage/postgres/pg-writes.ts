@@ -215,7 +215,9 @@ export class PgTx implements WriteTx {
   }
 
   async patternsByKeys(keys: readonly string[]): Promise<Pattern[]> {
-    const rows = await bodiesByColumn(this.#db, this.#ns, 'patterns', 'key', keys);
+    // FOR UPDATE as well as the key locks: feedback rewrites a pattern by id (row lock only), and a completion
+    // must read the version that feedback committed, not overwrite it with an older one.
+    const rows = await bodiesByColumn(this.#db, this.#ns, 'patterns', 'key', keys, true);
     const patterns = parseRows(rows, (r) => rowToPattern(r.body));
     // A corrupt stored row counts as absent and is removed, so learning writes afresh instead of failing forever.
     const parsed = new Set(patterns.map((p) => p.id));
