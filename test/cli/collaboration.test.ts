@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTempDirs, slmem, slmemJson, tempDb } from './run-cli.js';
+import { dropSchemas, testBackends } from '../backends.js';
+import { removeTempDirs, slmem, slmemJson } from './run-cli.js';
 
-afterAll(() => removeTempDirs());
+afterAll(async () => {
+  removeTempDirs();
+  await dropSchemas();
+});
 
 interface JsonEpisode {
   id: string;
@@ -34,9 +38,9 @@ async function completed(db: string): Promise<JsonEpisode> {
   return slmemJson<JsonEpisode>(['--db', db, 'episode', 'complete', id, '--outcome', 'success']);
 }
 
-describe('slmem feedback', () => {
+describe.each(testBackends())('slmem feedback on $name', ({ db: freshDb }) => {
   it('records feedback on patterns and prints them with their new effectiveness', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const episode = await completed(db);
     const patternId = episode.patternIds[0] ?? '';
     const result = await slmemJson<{ patterns: JsonPattern[] }>([
@@ -57,7 +61,7 @@ describe('slmem feedback', () => {
   });
 
   it('fails with NOT_FOUND for an unknown pattern and INVALID_INPUT without --success or --failure', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const missing = await slmem(['--db', db, 'feedback', '--patterns', 'pat_nope', '--failure']);
     expect(missing.code).toBe(4);
     expect(missing.stderr).toMatch(/NOT_FOUND: pattern pat_nope does not exist/);
@@ -67,9 +71,9 @@ describe('slmem feedback', () => {
   });
 });
 
-describe('slmem episode checkpoint, handoff, resume', () => {
+describe.each(testBackends())('slmem episode checkpoint, handoff, resume on $name', ({ db: freshDb }) => {
   it('checkpoints, hands off and resumes an episode in progress', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const id = await start(db);
     await slmemJson([
       '--db',
@@ -121,7 +125,7 @@ describe('slmem episode checkpoint, handoff, resume', () => {
   });
 
   it('resumes a completed episode as a new one (JSON) and refuses to checkpoint it', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const done = await completed(db);
     const result = await slmemJson<{ episode: JsonEpisode; handoff: { status: string }; resumed: string }>([
       '--db',
@@ -138,9 +142,9 @@ describe('slmem episode checkpoint, handoff, resume', () => {
   });
 });
 
-describe('slmem tag and link', () => {
+describe.each(testBackends())('slmem tag and link on $name', ({ db: freshDb }) => {
   it('adds and removes tags', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const id = await start(db);
     const added = await slmemJson<JsonEpisode>(['--db', db, 'tag', 'add', id, 'Flaky,auth']);
     expect(added.tags).toEqual(['auth', 'flaky']);
@@ -151,7 +155,7 @@ describe('slmem tag and link', () => {
   });
 
   it('adds, lists and removes links, refusing a cycle', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const [a, b] = [await start(db, 'first'), await start(db, 'second')];
     const link = await slmemJson<JsonLink>([
       '--db',

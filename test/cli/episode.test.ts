@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { logStep, removeTempDirs, slmem, slmemJson, tempDb } from './run-cli.js';
+import { dropSchemas, testBackends } from '../backends.js';
+import { logStep, removeTempDirs, slmem, slmemJson } from './run-cli.js';
 
-afterAll(() => removeTempDirs());
+afterAll(async () => {
+  removeTempDirs();
+  await dropSchemas();
+});
 
 interface JsonStep {
   seq: number;
@@ -37,9 +41,9 @@ async function startEpisode(db: string, task = 'Fix the failing login test'): Pr
   return started.id;
 }
 
-describe('slmem episode', () => {
+describe.each(testBackends())('slmem episode on $name', ({ db: freshDb }) => {
   it('starts, logs success, error and timeout steps, and completes with a reward', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const started = await slmem([
       '--db',
       db,
@@ -105,7 +109,7 @@ describe('slmem episode', () => {
   });
 
   it('prints the completed episode with its patterns and heuristics as JSON', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const id = await startEpisode(db);
     await logStep(db, id, 'bash', 'npm test', '--error', 'boom');
     await logStep(db, id, 'edit', 'fix');
@@ -129,7 +133,7 @@ describe('slmem episode', () => {
   });
 
   it('lists with filters and deletes', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const first = await startEpisode(db, 'first task');
     const second = await startEpisode(db, 'second task');
     await slmem(['--db', db, 'episode', 'complete', second, '--outcome', 'failure', '--reason', 'gave up']);

@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { logStep, removeTempDirs, slmem, slmemJson, tempDb } from './run-cli.js';
+import { dropSchemas, testBackends } from '../backends.js';
+import { logStep, removeTempDirs, slmem, slmemJson } from './run-cli.js';
 
-afterAll(() => removeTempDirs());
+afterAll(async () => {
+  removeTempDirs();
+  await dropSchemas();
+});
 
 function expectOneLineError(
   result: { code: number; stdout: string; stderr: string },
@@ -16,15 +20,15 @@ function expectOneLineError(
   expect(lines[0]).toContain(text);
 }
 
-describe('slmem errors', () => {
+describe.each(testBackends())('slmem errors on $name', ({ db: freshDb }) => {
   it('exits 4 with one NOT_FOUND line for a missing episode', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const result = await slmem(['--db', db, 'episode', 'show', '0190a0a0-0000-7000-8000-000000000000']);
     expectOneLineError(result, 4, 'NOT_FOUND');
   });
 
   it('prints the error as JSON on stderr with --json, keeping stdout empty', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const result = await slmem(['--db', db, '--json', 'pattern', 'show', 'pat_nope']);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');
@@ -34,7 +38,7 @@ describe('slmem errors', () => {
   });
 
   it('exits 2 for bad --params JSON and says what to pass', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const { id } = await slmemJson<{ id: string }>(['--db', db, 'episode', 'start', '--task', 'x']);
     const bad = await logStep(db, id, 't', 'a', '--params', '{oops');
     expectOneLineError(bad, 2, '--params is not valid JSON');
@@ -45,7 +49,7 @@ describe('slmem errors', () => {
   });
 
   it('exits 2 listing the allowed values for an unknown --outcome, --type or --complexity', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const outcome = await slmem(['--db', db, 'episode', 'complete', 'some-id', '--outcome', 'won']);
     expectOneLineError(outcome, 2, 'success, partial, failure, abstained');
     const type = await slmem(['--db', db, 'episode', 'start', '--task', 'x', '--type', 'poetry']);
@@ -55,7 +59,7 @@ describe('slmem errors', () => {
   });
 
   it('exits 2 for numbers that are not numbers', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     expectOneLineError(
       await slmem(['--db', db, 'episode', 'list', '--limit', 'ten']),
       2,
@@ -67,7 +71,7 @@ describe('slmem errors', () => {
   });
 
   it("exits 2 with one line for commander's usage errors", async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     expectOneLineError(await slmem(['--db', db, 'episode', 'start']), 2, "required option '--task <text>'");
     expectOneLineError(await slmem(['--db', db, 'stats', '--verbose']), 2, "unknown option '--verbose'");
     expectOneLineError(await slmem(['--db', db, 'retreive']), 2, 'unknown command');

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SelfLearningMemory } from '../../src/memory/index.js';
-import { removeTempDirs, slmem, slmemJson, tempDb } from './run-cli.js';
+import { dropSchemas, testBackends } from '../backends.js';
+import { slmem, slmemJson } from './run-cli.js';
 
-afterAll(() => removeTempDirs());
-
-const { db } = tempDb();
+afterAll(dropSchemas);
 
 /** Three fixes of the same failure in `web`: the memory learns a rule or two from them. */
-beforeAll(async () => {
+async function learn(db: string): Promise<void> {
   const memory = await SelfLearningMemory.open({ db, embeddings: { provider: 'hash' } });
   try {
     for (const task of ['Fix the login test', 'Fix the signup test', 'Fix the admin test']) {
@@ -24,7 +23,7 @@ beforeAll(async () => {
   } finally {
     await memory.close();
   }
-});
+}
 
 interface JsonHeuristic {
   id: string;
@@ -33,7 +32,10 @@ interface JsonHeuristic {
   conditionText: string;
 }
 
-describe('slmem heuristic list', () => {
+describe.each(testBackends())('slmem heuristic list on $name', ({ db: freshDb }) => {
+  const db = freshDb();
+  beforeAll(() => learn(db));
+
   it('lists the learned rules as JSON, filtered by domain, confidence and limit', async () => {
     const all = await slmemJson<JsonHeuristic[]>(['--db', db, 'heuristic', 'list']);
     expect(all.length).toBeGreaterThan(0);

@@ -1,16 +1,21 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dropSchemas, testBackends } from '../backends.js';
 import { logStep, removeTempDirs, slmem, slmemJson, tempDb, writeTauJsonl } from './run-cli.js';
 
-afterAll(() => removeTempDirs());
+afterAll(async () => {
+  removeTempDirs();
+  await dropSchemas();
+});
 
 const good = (task: string) =>
   JSON.stringify({ task, steps: [{ tool: 'bash', action: 'ls' }], outcome: { status: 'success' } });
 
-describe('slmem import', () => {
+describe.each(testBackends())('slmem import on $name', ({ db: freshDb }) => {
   it('reports the lines that are not JSON or not episodes by line number and stores the rest', async () => {
-    const { dir, db } = tempDb();
+    const { dir } = tempDb();
+    const db = freshDb();
     const file = join(dir, 'mixed.jsonl');
     const lines = [
       good('first'),
@@ -43,7 +48,7 @@ describe('slmem import', () => {
   });
 
   it('prints a human summary and reads stdin with -', async () => {
-    const { db } = tempDb();
+    const db = freshDb();
     const result = await slmem(['--db', db, 'import', '-'], {
       input: `${good('a')}\nnot json\n${good('b')}\n`,
     });
@@ -53,16 +58,18 @@ describe('slmem import', () => {
   });
 
   it('exits 4 for a file that does not exist', async () => {
-    const { dir, db } = tempDb();
+    const { dir } = tempDb();
+    const db = freshDb();
     const result = await slmem(['--db', db, 'import', join(dir, 'nope.jsonl')]);
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('NOT_FOUND');
   });
 });
 
-describe('slmem export', () => {
+describe.each(testBackends())('slmem export on $name', ({ db: freshDb }) => {
   it('round-trips losslessly: export, import into a fresh db, export again gives the same JSONL', async () => {
-    const { dir, db } = tempDb();
+    const { dir } = tempDb();
+    const db = freshDb();
     const source = await writeTauJsonl(dir, 25);
     expect((await slmem(['--db', db, 'import', source])).code).toBe(0);
     // An episode recorded live, with errors, params, tokens and a timeout, must survive too.
@@ -86,7 +93,7 @@ describe('slmem export', () => {
     expect(exported.stdout).toContain('Exported 26 episodes');
     expect(existsSync(`${first}.tmp`)).toBe(false);
 
-    const fresh = join(dir, 'fresh.db');
+    const fresh = freshDb();
     expect((await slmem(['--db', fresh, 'import', first])).code).toBe(0);
     const again = await slmem(['--db', fresh, 'export']);
     expect(again.code).toBe(0);

@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropSchemas, testBackends } from '../backends.js';
 import { removeTempDirs, slmem, slmemJson, tempDb, writeTauJsonl } from './run-cli.js';
 
-afterAll(() => removeTempDirs());
+afterAll(async () => {
+  removeTempDirs();
+  await dropSchemas();
+});
 
 const TASK = 'I received my order but the water bottle leaks; I want to return it to my credit card';
 
-describe('slmem retrieve and playbook', () => {
-  const { dir, db } = tempDb();
+describe.each(testBackends())('slmem retrieve and playbook on $name', ({ db: freshDb }) => {
+  const { dir } = tempDb();
+  const db = freshDb();
 
   beforeAll(async () => {
     const file = await writeTauJsonl(dir, 60);

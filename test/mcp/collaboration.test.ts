@@ -1,20 +1,23 @@
 import type { CallToolResult, TextContent } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dropSchemas, testBackends } from '../backends.js';
 import { type Connected, call, connect } from './connect.js';
 
 let c: Connected;
-beforeEach(async () => {
-  c = await connect();
-});
-afterEach(async () => {
-  await c.close();
-});
+afterAll(dropSchemas);
 
 async function start(task: string): Promise<string> {
   return (await call<{ episode_id: string }>(c.client, 'start_episode', { task, domain: 'web' })).episode_id;
 }
 
-describe('MCP collaboration tools', () => {
+describe.each(testBackends())('MCP collaboration tools on $name', ({ db }) => {
+  beforeEach(async () => {
+    c = await connect(db());
+  });
+  afterEach(async () => {
+    await c.close();
+  });
+
   it('records feedback on the patterns an episode taught', async () => {
     const id = await start('Fix the failing login test');
     await call(c.client, 'log_step', { episode_id: id, tool: 'bash', action: 'npm test', error: 'expired' });

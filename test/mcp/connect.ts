@@ -13,11 +13,14 @@ export interface Connected {
   close(): Promise<void>;
 }
 
-/** A memory on a temp SQLite file with hash embeddings, served to the SDK's client over linked transports. */
-export async function connect(): Promise<Connected> {
-  const dir = mkdtempSync(join(tmpdir(), 'slmem-mcp-'));
+/**
+ * A memory with hash embeddings, served to the SDK's client over linked transports: on `db` when given (see
+ * test/backends.ts), else on a temp SQLite file.
+ */
+export async function connect(db?: string): Promise<Connected> {
+  const dir = db === undefined ? mkdtempSync(join(tmpdir(), 'slmem-mcp-')) : undefined;
   const memory = await SelfLearningMemory.open({
-    db: join(dir, 'memory.db'),
+    db: db ?? join(dir as string, 'memory.db'),
     embeddings: { provider: 'hash' },
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -34,7 +37,7 @@ export async function connect(): Promise<Connected> {
       await client.close();
       await server.close();
       await memory.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,14 +1,10 @@
 import type { CallToolResult, TextContent } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dropSchemas, testBackends } from '../backends.js';
 import { type Connected, call, connect } from './connect.js';
 
 let c: Connected;
-beforeEach(async () => {
-  c = await connect();
-});
-afterEach(async () => {
-  await c.close();
-});
+afterAll(dropSchemas);
 
 /** A failing step, its fix and a passing run: the memory learns a rule for the error. */
 async function recordFix(task: string, domain: string): Promise<string[]> {
@@ -31,7 +27,14 @@ async function recordFix(task: string, domain: string): Promise<string[]> {
   return done.heuristic_ids;
 }
 
-describe('log_step and list_heuristics', () => {
+describe.each(testBackends())('log_step and list_heuristics on $name', ({ db }) => {
+  beforeEach(async () => {
+    c = await connect(db());
+  });
+  afterEach(async () => {
+    await c.close();
+  });
+
   it('records a step that timed out', async () => {
     const { episode_id } = await call<{ episode_id: string }>(c.client, 'start_episode', { task: 'Run e2e' });
     const { seq } = await call<{ seq: number }>(c.client, 'log_step', {

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -9,16 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryError } from '../../src/core/index.js';
 import { checkHttpExposure, isLoopbackHost, startMcpHttpServer } from '../../src/mcp/index.js';
 import { SelfLearningMemory } from '../../src/memory/index.js';
+import { dropSchemas, testBackends } from '../backends.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'slmem-mcp-http-'));
 let memory: SelfLearningMemory;
-beforeAll(async () => {
-  memory = await SelfLearningMemory.open({ db: join(dir, 'memory.db'), embeddings: { provider: 'hash' } });
-});
-afterAll(async () => {
-  await memory.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(dropSchemas);
 
 const INITIALIZE = {
   jsonrpc: '2.0',
@@ -67,7 +58,14 @@ async function startEpisodeOver(url: string, headers: Record<string, string> = {
   }
 }
 
-describe('slmem mcp over Streamable HTTP', () => {
+describe.each(testBackends())('slmem mcp over Streamable HTTP on $name', ({ db }) => {
+  beforeAll(async () => {
+    memory = await SelfLearningMemory.open({ db: db(), embeddings: { provider: 'hash' } });
+  });
+  afterAll(async () => {
+    await memory.close();
+  });
+
   it('serves on loopback without a token', async () => {
     const http = await startMcpHttpServer(memory, { port: 0 });
     try {

@@ -1,5 +1,6 @@
 import type { CallToolResult, ReadResourceResult, TextContent } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dropSchemas, testBackends } from '../backends.js';
 import { type Connected, call, connect } from './connect.js';
 
 const TOOLS = [
@@ -27,12 +28,7 @@ const TOOLS = [
 ];
 
 let c: Connected;
-beforeEach(async () => {
-  c = await connect();
-});
-afterEach(async () => {
-  await c.close();
-});
+afterAll(dropSchemas);
 
 /** One recorded episode: three steps, the first failing, then a success. */
 async function recordCycle(task = 'Fix the failing login test after the jsonwebtoken upgrade') {
@@ -58,7 +54,14 @@ async function recordCycle(task = 'Fix the failing login test after the jsonwebt
   return { episode_id, seqs, completed };
 }
 
-describe('MCP server tools', () => {
+describe.each(testBackends())('MCP server tools on $name', ({ db }) => {
+  beforeEach(async () => {
+    c = await connect(db());
+  });
+  afterEach(async () => {
+    await c.close();
+  });
+
   it('lists every tool with an input and an output schema and a description', async () => {
     const { tools } = await c.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([...TOOLS].sort());
@@ -164,7 +167,14 @@ function textOf(result: ReadResourceResult): string {
   return content && 'text' in content ? content.text : '';
 }
 
-describe('MCP server resources and prompt', () => {
+describe.each(testBackends())('MCP server resources and prompt on $name', ({ db }) => {
+  beforeEach(async () => {
+    c = await connect(db());
+  });
+  afterEach(async () => {
+    await c.close();
+  });
+
   it('reads episode://, pattern:// and episodes://recent as JSON', async () => {
     const { episode_id, completed } = await recordCycle();
     const episode = await c.client.readResource({ uri: `episode://${episode_id}` });

@@ -1,20 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dropSchemas, testBackends } from '../backends.js';
 
 const MAIN = resolve(import.meta.dirname, '../../dist/cli/main.js');
-const dir = mkdtempSync(join(tmpdir(), 'slmem-mcp-stdio-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(dropSchemas);
 
-describe('slmem mcp over stdio', () => {
+describe.each(testBackends())('slmem mcp over stdio on $name', ({ db }) => {
   it('serves a whole cycle with nothing but JSON-RPC on stdout', async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [MAIN, '--db', join(dir, 'memory.db'), '--embeddings', 'hash', 'mcp'],
+      args: [MAIN, '--db', db(), '--embeddings', 'hash', 'mcp'],
       env: { ...process.env, SLMEM_DB: '', NO_COLOR: '1' } as Record<string, string>,
       stderr: 'pipe',
     });

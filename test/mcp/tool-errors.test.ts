@@ -2,18 +2,14 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, TextContent } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool, registerTools } from '../../src/mcp/tool.js';
+import { dropSchemas, testBackends } from '../backends.js';
 import { type Connected, call, connect } from './connect.js';
 
 let c: Connected;
-beforeEach(async () => {
-  c = await connect();
-});
-afterEach(async () => {
-  await c.close();
-});
+afterAll(dropSchemas);
 
 function textOf(result: CallToolResult): string {
   return (result.content[0] as TextContent).text;
@@ -24,7 +20,14 @@ async function rawCall(params: unknown): Promise<unknown> {
   return c.client.request({ method: 'tools/call', params: params as { name: string } }, z.object({}).loose());
 }
 
-describe('MCP tool errors (SEP-1303)', () => {
+describe.each(testBackends())('MCP tool errors (SEP-1303) on $name', ({ db }) => {
+  beforeEach(async () => {
+    c = await connect(db());
+  });
+  afterEach(async () => {
+    await c.close();
+  });
+
   it('answers invalid arguments with an isError result naming the field', async () => {
     const { episode_id } = await call<{ episode_id: string }>(c.client, 'start_episode', { task: 'Triage' });
     const wrongEnum = (await c.client.callTool({
