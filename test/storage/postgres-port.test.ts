@@ -8,6 +8,7 @@ import { planLearning } from '../../src/learning/index.js';
 import type { StorageBackend } from '../../src/storage/index.js';
 import { openPostgresStorage, PgPort } from '../../src/storage/postgres/index.js';
 import { describeTarget } from '../../src/storage/postgres/pg-errors.js';
+import { Params } from '../../src/storage/postgres/pg-reads.js';
 import { hnswIndexName, searchSql } from '../../src/storage/postgres/pg-vectors.js';
 import { episode, runStorageContract, step } from './storage-contract.js';
 
@@ -263,6 +264,67 @@ describe.skipIf(skip)('postgres (SLMEM_TEST_POSTGRES_URL set)', () => {
       }
     });
 
+    it('answers the candidate reads in one statement each, as the single reads would', async () => {
+      const store = await openFresh();
+      try {
+        const episodes = [
+          finished({ task: 'Fix the failing login test' }, ['grep', 'edit', 'test']),
+          finished({ task: 'Deploy the login service' }, ['build', 'deploy']),
+          finished({ task: 'Write the billing docs', context: { ...episode().context, domain: 'docs' } }, [
+            'write',
+          ]),
+        ];
+        await store.importEpisodes(episodes, (x) => planLearning(x));
+        const v = (...xs: number[]) => Float32Array.from(xs);
+        await store.putVectors(
+          episodes.map((e, i) => ({
+            kind: 'episode',
+            id: e.id,
+            provider: 'p',
+            textHash: 'h',
+            vector: v(1, i, 0),
+          })),
+        );
+        const query = {
+          text: { text: 'login test', limit: 10 },
+          vector: { provider: 'p', vector: v(1, 0.5, 0), limit: 10 },
+          recent: { domain: 'web', limit: 10 },
+          toolCounts: { features: ['*', 'login'] },
+        };
+        const hits = await store.findCandidates(query);
+        expect(hits).toEqual({
+          lexical: await store.searchEpisodes(query.text),
+          similar: await store.searchVectors({ kind: 'episode', ...query.vector }),
+          recent: await store.recentEpisodeIds(query.recent),
+          toolCounts: await store.toolCounts(query.toolCounts),
+        });
+        expect(hits.lexical.length).toBeGreaterThan(0);
+        expect(await store.findCandidates({})).toEqual({
+          lexical: [],
+          similar: [],
+          recent: [],
+          toolCounts: [],
+        });
+
+        const ids = [episodes[2]!.id, 'missing', episodes[0]!.id];
+        const loaded = await store.loadCandidates({ ids, usedTools: true, vectorsOf: 'p' });
+        const got = await store.getEpisodes(ids);
+        expect(loaded.episodes).toEqual(got);
+        expect(loaded.usedTools).toEqual(await store.usedTools(ids));
+        expect(loaded.patterns).toEqual(
+          await store.getPatterns([...new Set(got.flatMap((e) => e.patternIds))]),
+        );
+        expect(loaded.patterns.length).toBeGreaterThan(0);
+        expect(loaded.heuristics).toEqual(
+          await store.getHeuristics([...new Set(got.flatMap((e) => e.heuristicIds))]),
+        );
+        expect(loaded.vectors).toEqual(await store.getVectors({ kind: 'episode', provider: 'p', ids }));
+        expect((await store.loadCandidates({ ids })).usedTools.size).toBe(0);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('runs a transaction again when PostgreSQL picks it as a deadlock victim', async () => {
       const store = await openFresh();
       const schema = stores.get(store)!;
@@ -330,12 +392,14 @@ describe.skipIf(skip)('postgres (SLMEM_TEST_POSTGRES_URL set)', () => {
         const plan = await withClient(async (c) => {
           await c.query(`SET search_path TO "${schema}", public`);
           await c.query('SET enable_seqscan = off');
-          const explained = await c.query(`EXPLAIN ${searchSql("it's", 8)}`, [
-            `[${Array.from(unit(3)).join(',')}]`,
-            'episode',
-            'default',
-            5,
-          ]);
+          const p = new Params();
+          const sql = searchSql(p, 'default', {
+            kind: 'episode',
+            provider: "it's",
+            vector: unit(3),
+            limit: 5,
+          });
+          const explained = await c.query(`EXPLAIN ${sql}`, p.values);
           return explained.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
         });
         process.stderr.write(`EXPLAIN of the vector search (seqscan off):\n${plan}\n`);

@@ -3,9 +3,13 @@ import type { Checkpoint, Episode, Feedback, Heuristic, Link, Pattern, ToolCount
 import { DEFAULT_NAMESPACE, MemoryError } from '../../core/index.js';
 import type { StoragePort, WriteTx } from '../port.js';
 import type {
+  CandidateHits,
+  CandidateLoad,
+  CandidateQuery,
   EpisodeFilter,
   HeuristicFilter,
   LexicalHit,
+  LoadedCandidates,
   PatternFilter,
   SnapshotInfo,
   StorageStats,
@@ -13,6 +17,7 @@ import type {
   VectorKind,
 } from '../storage.js';
 import { Store } from '../store.js';
+import * as candidates from './pg-candidates.js';
 import * as collab from './pg-collaboration.js';
 import { describeTarget, isRetryable, type PgTarget, toStorageError } from './pg-errors.js';
 import { checkSchemaName, migrate, quoteIdent } from './pg-migrations.js';
@@ -135,6 +140,13 @@ export class PgPort implements StoragePort {
 
   namespaces(): Promise<string[]> {
     return this.#read((db) => collab.namespaces(db));
+  }
+
+  findCandidates(query: CandidateQuery): Promise<CandidateHits> {
+    return this.#read((db) => candidates.findCandidates(db, this.namespace, query));
+  }
+  loadCandidates(query: CandidateLoad): Promise<LoadedCandidates> {
+    return this.#read((db) => candidates.loadCandidates(db, this.namespace, query));
   }
 
   getEpisode(id: string): Promise<Episode | null> {

@@ -29,7 +29,7 @@ export interface Db {
 }
 
 /** The episode columns as `rowToEpisode` reads them; `e` is the episodes alias. */
-const EPISODE_COLUMNS = `e.seq AS rid, e.id, e.task, e.task_type, e.domain, e.language, e.framework, e.complexity,
+export const EPISODE_COLUMNS = `e.seq AS rid, e.id, e.task, e.task_type, e.domain, e.language, e.framework, e.complexity,
   e.context_tags, e.tags, e.metadata, e.started_at, e.ended_at, e.outcome, e.reward, e.reflection, e.summary,
   e.pattern_ids, e.heuristic_ids`;
 
@@ -116,27 +116,43 @@ export function queryTerms(text: string, maxTerms = 64): string[] {
   return [...new Set(contentTokens(text))].filter((t) => !/\d{4,}/.test(t)).slice(0, maxTerms);
 }
 
-/**
- * The terms as a tsquery: `websearch_to_tsquery` of the words joined by `or`. The words hold letters, digits
- * and `_` only, so nothing in them is syntax; words PostgreSQL treats as stop words drop out.
- */
-const TSQUERY = `websearch_to_tsquery('english', $1)`;
+/** Numbered query parameters, for SQL put together from parts. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
 
-/** Column weights (D, C, B, A): task 1.0, summary 0.7, tools 0.5, reflection 0.3, like the SQLite store. */
+/**
+ * Full-text search of completed episodes, or null when the text has no content words. The words go to
+ * `websearch_to_tsquery` joined by `or`: they hold letters, digits and `_` only, so nothing in them is syntax, and
+ * each matching word adds to the rank. Column weights (D, C, B, A): task 1.0, summary 0.7, tools 0.5, reflection
+ * 0.3, as in the SQLite store. Rows: id, score.
+ */
+export function searchEpisodesSql(
+  p: Params,
+  ns: string,
+  query: { text: string; limit: number },
+): string | null {
+  const terms = queryTerms(query.text);
+  if (terms.length === 0) return null;
+  return `SELECT e.id, ts_rank_cd('{0.3, 0.5, 0.7, 1.0}', e.fts, q) AS score
+      FROM episodes e, websearch_to_tsquery('english', ${p.add(terms.join(' or '))}) AS q
+     WHERE e.fts @@ q AND e.namespace = ${p.add(ns)} AND e.ended_at IS NOT NULL
+     ORDER BY score DESC, e.seq LIMIT ${p.add(query.limit)}`;
+}
+
 export async function searchEpisodes(
   db: Db,
   ns: string,
   query: { text: string; limit: number },
 ): Promise<LexicalHit[]> {
-  const terms = queryTerms(query.text);
-  if (terms.length === 0) return [];
-  const { rows } = await db.query<{ id: string; score: number }>(
-    `SELECT e.id, ts_rank_cd('{0.3, 0.5, 0.7, 1.0}', e.fts, q) AS score
-       FROM episodes e, ${TSQUERY} AS q
-      WHERE e.fts @@ q AND e.namespace = $2 AND e.ended_at IS NOT NULL
-      ORDER BY score DESC, e.seq LIMIT $3`,
-    [terms.join(' or '), ns, query.limit],
-  );
+  const p = new Params();
+  const sql = searchEpisodesSql(p, ns, query);
+  if (sql === null) return [];
+  const { rows } = await db.query<{ id: string; score: number }>(sql, p.values);
   return rows.map((r) => ({ id: r.id, score: r.score }));
 }
 
@@ -150,7 +166,7 @@ export async function searchPatterns(
   // Weights: description (A) 1.0, signature (B) 0.5.
   const { rows } = await db.query<{ id: string; score: number }>(
     `SELECT p.id, ts_rank_cd('{0, 0, 0.5, 1.0}', p.fts, q) AS score
-       FROM patterns p, ${TSQUERY} AS q
+       FROM patterns p, websearch_to_tsquery('english', $1) AS q
       WHERE p.fts @@ q AND p.namespace = $2
       ORDER BY score DESC, p.seq LIMIT $3`,
     [terms.join(' or '), ns, query.limit],
@@ -158,16 +174,20 @@ export async function searchPatterns(
   return rows.map((r) => ({ id: r.id, score: r.score }));
 }
 
+/** The newest completed episodes (of a domain, when given). Rows: id. */
+export function recentSql(p: Params, ns: string, query: { domain?: string; limit: number }): string {
+  const domain = query.domain === undefined ? '' : `AND domain = ${p.add(query.domain)}`;
+  return `SELECT id FROM episodes WHERE namespace = ${p.add(ns)} ${domain} AND ended_at IS NOT NULL
+    ORDER BY ended_at DESC, seq DESC LIMIT ${p.add(query.limit)}`;
+}
+
 export async function recentEpisodeIds(
   db: Db,
   ns: string,
   query: { domain?: string; limit: number },
 ): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM episodes WHERE namespace = $1 AND ($2::text IS NULL OR domain = $2) AND ended_at IS NOT NULL
-     ORDER BY ended_at DESC, seq DESC LIMIT $3`,
-    [ns, query.domain ?? null, query.limit],
-  );
+  const p = new Params();
+  const { rows } = await db.query<{ id: string }>(recentSql(p, ns, query), p.values);
   return rows.map((r) => r.id);
 }
 
@@ -279,22 +299,29 @@ export async function stats(db: Db, ns: string): Promise<StorageStats> {
   };
 }
 
+/** The tool model's counts of the features, in one domain or summed over all. Rows: feature, tool, successes, failures. */
+export function toolCountsSql(
+  p: Params,
+  ns: string,
+  query: { domain?: string; features: readonly string[] },
+): string {
+  const domain = query.domain === undefined ? '' : `AND domain = ${p.add(query.domain)}`;
+  return `SELECT feature, tool, sum(successes) AS successes, sum(failures) AS failures FROM tool_evidence
+    WHERE namespace = ${p.add(ns)} ${domain} AND feature = ANY(${p.add([...query.features])}::text[])
+    GROUP BY feature, tool ORDER BY feature COLLATE "C", tool COLLATE "C"`;
+}
+
 export async function toolCounts(
   db: Db,
   ns: string,
   query: { domain?: string; features: readonly string[] },
 ): Promise<ToolCount[]> {
   if (query.features.length === 0) return [];
-  const { rows } = await db.query<ToolCount>(
-    `SELECT feature, tool, sum(successes) AS successes, sum(failures) AS failures FROM tool_evidence
-     WHERE namespace = $1 AND ($2::text IS NULL OR domain = $2) AND feature = ANY($3::text[])
-     GROUP BY feature, tool ORDER BY feature COLLATE "C", tool COLLATE "C"`,
-    [ns, query.domain ?? null, [...query.features]],
-  );
-  return rows.map((r) => ({
-    feature: r.feature,
-    tool: r.tool,
-    successes: Number(r.successes),
-    failures: Number(r.failures),
-  }));
+  const p = new Params();
+  const { rows } = await db.query<ToolCount>(toolCountsSql(p, ns, query), p.values);
+  return rows.map(toToolCount);
+}
+
+export function toToolCount(r: ToolCount): ToolCount {
+  return { feature: r.feature, tool: r.tool, successes: Number(r.successes), failures: Number(r.failures) };
 }

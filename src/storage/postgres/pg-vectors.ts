@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StoredVector, VectorHit, VectorKind } from '../storage.js';
-import type { Db } from './pg-reads.js';
+import { type Db, Params } from './pg-reads.js';
 
 /**
  * Vectors in pgvector's `vector` column (any dimension). Search is exact: cosine distance against every vector
@@ -83,12 +83,29 @@ export async function putVectors(db: Db, ns: string, vectors: readonly StoredVec
   );
 }
 
-/** The SQL of a search; exported so a test can EXPLAIN it. */
-export function searchSql(provider: string, dims: number): string {
-  const d = dimsOf(dims);
-  return `SELECT item_id AS id, (embedding::vector(${d})) <=> $1::vector(${d}) AS distance FROM vectors
-    WHERE ${partial(provider, d)} AND kind = $2 AND namespace = $3
-    ORDER BY (embedding::vector(${d})) <=> $1::vector(${d}) LIMIT $4`;
+/**
+ * Exact nearest neighbours by cosine, written with the HNSW index's expression and predicate so the planner may
+ * use it; null for an empty vector or limit. Rows: id, distance (NaN against a zero vector).
+ */
+export function searchSql(
+  p: Params,
+  ns: string,
+  query: { kind: VectorKind; provider: string; vector: Float32Array; limit: number },
+): string | null {
+  if (query.vector.length === 0 || query.limit <= 0) return null;
+  const d = dimsOf(query.vector.length);
+  const q = p.add(toVectorText(query.vector));
+  return `SELECT item_id AS id, (embedding::vector(${d})) <=> ${q}::vector(${d}) AS distance FROM vectors
+    WHERE ${partial(query.provider, d)} AND kind = ${p.add(query.kind)} AND namespace = ${p.add(ns)}
+    ORDER BY (embedding::vector(${d})) <=> ${q}::vector(${d}) LIMIT ${p.add(query.limit)}`;
+}
+
+/** Rows of `searchSql` as hits: score = 1 - cosine distance; a zero vector has no direction and matches nothing. */
+export function toHits(rows: ReadonlyArray<{ id: string; distance: number | string }>): VectorHit[] {
+  return rows.flatMap((r) => {
+    const distance = Number(r.distance);
+    return Number.isFinite(distance) ? [{ id: r.id, score: 1 - distance }] : [];
+  });
 }
 
 export async function searchVectors(
@@ -96,13 +113,11 @@ export async function searchVectors(
   ns: string,
   query: { kind: VectorKind; provider: string; vector: Float32Array; limit: number },
 ): Promise<VectorHit[]> {
-  if (query.vector.length === 0 || query.limit <= 0) return [];
-  const { rows } = await db.query<{ id: string; distance: number }>(
-    searchSql(query.provider, query.vector.length),
-    [toVectorText(query.vector), query.kind, ns, query.limit],
-  );
-  // A zero vector has no direction: pgvector says NaN; it matches nothing.
-  return rows.filter((r) => Number.isFinite(r.distance)).map((r) => ({ id: r.id, score: 1 - r.distance }));
+  const p = new Params();
+  const sql = searchSql(p, ns, query);
+  if (sql === null) return [];
+  const { rows } = await db.query<{ id: string; distance: number }>(sql, p.values);
+  return toHits(rows);
 }
 
 export async function getVectors(
