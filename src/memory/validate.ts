@@ -7,6 +7,8 @@ import {
   type ParsedEpisodeRecord,
   parseInput,
   recordSteps,
+  type StartEpisodeInput,
+  StartEpisodeInputSchema,
   type Step,
   type StepInput,
   StepInputSchema,
@@ -23,6 +25,27 @@ export function checkTask(task: string, limits: MemoryLimits): void {
       { details: { field: 'task', length: task.length, limit: limits.maxTaskChars } },
     );
   }
+}
+
+/** Parses a `startEpisode` input into a new episode in progress; the id is drawn only once it is valid. */
+export function prepareEpisode(
+  input: StartEpisodeInput,
+  options: { newId: () => string; nowIso: () => string; limits: MemoryLimits },
+): Episode {
+  const parsed = parseInput(StartEpisodeInputSchema, input, 'start episode');
+  checkTask(parsed.task, options.limits);
+  return {
+    id: options.newId(),
+    task: parsed.task,
+    taskType: parsed.taskType,
+    context: { ...parsed.context, tags: normalizeTags(parsed.context.tags, 'context.tags') },
+    tags: normalizeTags(parsed.tags),
+    metadata: parsed.metadata,
+    startedAt: options.nowIso(),
+    steps: [],
+    patternIds: [],
+    heuristicIds: [],
+  };
 }
 
 /** Applies the step limits: output and messages are truncated with a marker, oversize params are rejected. */
