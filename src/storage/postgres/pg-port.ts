@@ -23,6 +23,7 @@ import { describeTarget, isRetryable, type PgTarget, toStorageError } from './pg
 import { checkSchemaName, migrate, quoteIdent } from './pg-migrations.js';
 import type { Db } from './pg-reads.js';
 import * as reads from './pg-reads.js';
+import { stats } from './pg-stats.js';
 import * as vectors from './pg-vectors.js';
 import { PgTx } from './pg-writes.js';
 
@@ -236,7 +237,7 @@ export class PgPort implements StoragePort {
     return this.#read((db) => collab.listLinks(db, this.namespace, episodeId));
   }
   stats(): Promise<StorageStats> {
-    return this.#read((db) => reads.stats(db, this.namespace));
+    return this.#read((db) => stats(db, this.namespace));
   }
   async backup(_target: string): Promise<SnapshotInfo> {
     throw new MemoryError(

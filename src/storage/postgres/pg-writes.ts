@@ -12,9 +12,11 @@ import {
   type ToolEvidence,
 } from '../../core/index.js';
 import type { EpisodeHead, WriteTx } from '../port.js';
-import { ftsDocument, parseRows, rowToHeuristic, rowToPattern, stepValues } from '../sqlite/rows.js';
+import { ftsDocument, rowToPattern, stepValues } from '../sqlite/rows.js';
 import type { StoredVector } from '../storage.js';
+import * as collab from './pg-collaboration.js';
 import { isRetryable, type PgTarget, toStorageError } from './pg-errors.js';
+import * as learning from './pg-learning.js';
 import { bodiesByColumn, type Db, loadEpisode } from './pg-reads.js';
 import * as vectors from './pg-vectors.js';
 
@@ -214,18 +216,8 @@ export class PgTx implements WriteTx {
     return unique.filter((id) => deleted.has(id));
   }
 
-  async patternsByKeys(keys: readonly string[]): Promise<Pattern[]> {
-    // FOR UPDATE as well as the key locks: feedback rewrites a pattern by id (row lock only), and a completion
-    // must read the version that feedback committed, not overwrite it with an older one.
-    const rows = await bodiesByColumn(this.#db, this.#ns, 'patterns', 'key', keys, true);
-    const patterns = parseRows(rows, (r) => rowToPattern(r.body));
-    // A corrupt stored row counts as absent and is removed, so learning writes afresh instead of failing forever.
-    const parsed = new Set(patterns.map((p) => p.id));
-    await this.#deleteRows(
-      'patterns',
-      rows.map((r) => r.id).filter((id) => !parsed.has(id)),
-    );
-    return patterns;
+  patternsByKeys(keys: readonly string[]): Promise<Pattern[]> {
+    return learning.patternsByKeys(this.#db, this.#ns, keys);
   }
 
   async patternsByIds(ids: readonly string[]): Promise<Pattern[]> {
@@ -233,161 +225,47 @@ export class PgTx implements WriteTx {
     return rows.map((r) => rowToPattern(r.body));
   }
 
-  async upsertPatterns(
+  upsertPatterns(
     patterns: readonly Pattern[],
     previousDescriptions: ReadonlyMap<string, string>,
   ): Promise<void> {
-    const items = [...new Map(patterns.map((p) => [p.key, p])).values()];
-    if (items.length === 0) return;
-    // A changed description makes the pattern's vectors stale; its full-text entry is a generated column.
-    const stale = items
-      .filter((p) => previousDescriptions.has(p.id) && previousDescriptions.get(p.id) !== p.description)
-      .map((p) => p.id);
-    await this.#db.query(
-      `WITH v AS (DELETE FROM vectors WHERE kind = 'pattern' AND item_id = ANY($11::text[]))
-       INSERT INTO patterns (namespace, id, key, type, domain, occurrences, success_rate, last_seen, description, body)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::integer[],
-         $7::double precision[], $8::bigint[], $9::text[], $10::text[])
-       ON CONFLICT (namespace, key) DO UPDATE SET occurrences = excluded.occurrences,
-         success_rate = excluded.success_rate, last_seen = excluded.last_seen, description = excluded.description,
-         body = excluded.body`,
-      [
-        this.#ns,
-        items.map((p) => p.id),
-        items.map((p) => p.key),
-        items.map((p) => p.type),
-        items.map((p) => p.context.domain),
-        items.map((p) => p.occurrences),
-        items.map((p) => p.successRate),
-        items.map((p) => Date.parse(p.lastSeen)),
-        items.map((p) => p.description),
-        items.map((p) => JSON.stringify(p)),
-        stale,
-      ],
-    );
+    return learning.upsertPatterns(this.#db, this.#ns, patterns, previousDescriptions);
   }
 
-  async heuristicsByTriggers(triggers: readonly string[]): Promise<Heuristic[]> {
-    const rows = await bodiesByColumn(this.#db, this.#ns, 'heuristics', 'trigger', triggers);
-    const heuristics = parseRows(rows, (r) => rowToHeuristic(r.body));
-    const parsed = new Set(heuristics.map((h) => h.id));
-    await this.#deleteRows(
-      'heuristics',
-      rows.map((r) => r.id).filter((id) => !parsed.has(id)),
-    );
-    return heuristics;
+  heuristicsByTriggers(triggers: readonly string[]): Promise<Heuristic[]> {
+    return learning.heuristicsByTriggers(this.#db, this.#ns, triggers);
   }
 
-  async upsertHeuristics(heuristics: readonly Heuristic[]): Promise<void> {
-    const items = [...new Map(heuristics.map((h) => [h.key, h])).values()];
-    if (items.length === 0) return;
-    await this.#db.query(
-      `INSERT INTO heuristics (namespace, id, key, trigger, domain, confidence, body)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::double precision[], $7::text[])
-       ON CONFLICT (namespace, key) DO UPDATE SET confidence = excluded.confidence, body = excluded.body`,
-      [
-        this.#ns,
-        items.map((h) => h.id),
-        items.map((h) => h.key),
-        items.map((h) => h.trigger),
-        items.map((h) => h.domain),
-        items.map((h) => h.confidence),
-        items.map((h) => JSON.stringify(h)),
-      ],
-    );
+  upsertHeuristics(heuristics: readonly Heuristic[]): Promise<void> {
+    return learning.upsertHeuristics(this.#db, this.#ns, heuristics);
   }
 
-  async addToolEvidence(evidence: ToolEvidence): Promise<void> {
-    if (evidence.features.length === 0 || evidence.tools.length === 0) return;
-    // Every (feature, tool) pair once, counted as often as it occurs; rows in one order, so that two writers
-    // lock shared rows in the same order.
-    await this.#db.query(
-      `INSERT INTO tool_evidence (namespace, domain, feature, tool, successes, failures)
-       SELECT $1, $2, f, t, $5 * count(*), $6 * count(*) FROM unnest($3::text[]) AS f, unnest($4::text[]) AS t
-       GROUP BY f, t ORDER BY f COLLATE "C", t COLLATE "C"
-       ON CONFLICT (namespace, domain, feature, tool) DO UPDATE SET
-         successes = tool_evidence.successes + excluded.successes,
-         failures = tool_evidence.failures + excluded.failures`,
-      [
-        this.#ns,
-        evidence.domain,
-        evidence.features,
-        evidence.tools,
-        evidence.success ? 1 : 0,
-        evidence.success ? 0 : 1,
-      ],
-    );
+  addToolEvidence(evidence: ToolEvidence): Promise<void> {
+    return learning.addToolEvidence(this.#db, this.#ns, evidence);
   }
 
-  async insertFeedback(feedback: Feedback): Promise<void> {
-    await this.#db.query(
-      `INSERT INTO feedback (id, namespace, episode_id, pattern_ids, playbook_steps, success, note, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        feedback.id,
-        this.#ns,
-        feedback.episodeId ?? null,
-        JSON.stringify(feedback.patternIds),
-        JSON.stringify(feedback.playbookSteps),
-        feedback.success,
-        feedback.note ?? null,
-        Date.parse(feedback.at),
-      ],
-    );
+  insertFeedback(feedback: Feedback): Promise<void> {
+    return collab.insertFeedback(this.#db, this.#ns, feedback);
   }
 
-  async insertCheckpoint(checkpoint: Checkpoint): Promise<void> {
-    await this.#db.query(
-      `INSERT INTO checkpoints (id, episode_id, at, note, progress, step_count)
-       SELECT $1, id, $3, $4, $5, $6 FROM episodes WHERE id = $2 AND namespace = $7`,
-      [
-        checkpoint.id,
-        checkpoint.episodeId,
-        Date.parse(checkpoint.at),
-        checkpoint.note,
-        checkpoint.progress ?? null,
-        checkpoint.stepCount,
-        this.#ns,
-      ],
-    );
+  insertCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    return collab.insertCheckpoint(this.#db, this.#ns, checkpoint);
   }
 
-  async linkExists(link: { from: string; to: string; type: LinkType }): Promise<boolean> {
-    const { rows } = await this.#db.query(
-      `SELECT 1 FROM episode_links l JOIN episodes f ON f.id = l.from_id
-       WHERE l.from_id = $1 AND l.to_id = $2 AND l.type = $3 AND f.namespace = $4`,
-      [link.from, link.to, link.type, this.#ns],
-    );
-    return rows.length > 0;
+  linkExists(link: { from: string; to: string; type: LinkType }): Promise<boolean> {
+    return collab.linkExists(this.#db, this.#ns, link);
   }
 
-  async linksFrom(from: readonly string[], type: LinkType): Promise<Array<{ from: string; to: string }>> {
-    if (from.length === 0) return [];
-    const { rows } = await this.#db.query<{ from: string; to: string }>(
-      `SELECT l.from_id AS "from", l.to_id AS "to" FROM episode_links l JOIN episodes f ON f.id = l.from_id
-       WHERE l.type = $1 AND f.namespace = $2 AND l.from_id = ANY($3::text[])
-       ORDER BY l.created_at, l.to_id COLLATE "C"`,
-      [type, this.#ns, [...from]],
-    );
-    return rows;
+  linksFrom(from: readonly string[], type: LinkType): Promise<Array<{ from: string; to: string }>> {
+    return collab.linksFrom(this.#db, this.#ns, from, type);
   }
 
-  async insertLink(link: Link): Promise<void> {
-    await this.#db.query(
-      `INSERT INTO episode_links (from_id, to_id, type, note, created_at)
-       SELECT f.id, t.id, $3, $4, $5 FROM episodes f, episodes t
-       WHERE f.id = $1 AND t.id = $2 AND f.namespace = $6 AND t.namespace = $6`,
-      [link.from, link.to, link.type, link.note ?? null, Date.parse(link.createdAt), this.#ns],
-    );
+  insertLink(link: Link): Promise<void> {
+    return collab.insertLink(this.#db, this.#ns, link);
   }
 
-  async deleteLink(link: { from: string; to: string; type: LinkType }): Promise<boolean> {
-    const { rowCount } = await this.#db.query(
-      `DELETE FROM episode_links l USING episodes f
-       WHERE l.from_id = $1 AND l.to_id = $2 AND l.type = $3 AND f.id = l.from_id AND f.namespace = $4`,
-      [link.from, link.to, link.type, this.#ns],
-    );
-    return (rowCount ?? 0) > 0;
+  deleteLink(link: { from: string; to: string; type: LinkType }): Promise<boolean> {
+    return collab.deleteLink(this.#db, this.#ns, link);
   }
 
   async putVectors(items: readonly StoredVector[]): Promise<void> {
@@ -403,14 +281,5 @@ export class PgTx implements WriteTx {
 
   async bumpGeneration(): Promise<void> {
     await this.#db.query("UPDATE meta SET value = value + 1 WHERE key = 'write_generation'");
-  }
-
-  async #deleteRows(table: 'patterns' | 'heuristics', ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.#db.query(
-      `WITH d AS (DELETE FROM ${table} WHERE id = ANY($1::text[]) AND namespace = $2 RETURNING id)
-       ${table === 'patterns' ? "DELETE FROM vectors WHERE kind = 'pattern' AND item_id IN (SELECT id FROM d)" : 'SELECT 1'}`,
-      [ids, this.#ns],
-    );
   }
 }
