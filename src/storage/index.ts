@@ -6,6 +6,7 @@ export type {
   HeuristicFilter,
   ImportResult,
   LexicalHit,
+  LoadBatch,
   PatternFilter,
   SnapshotInfo,
   StorageBackend,

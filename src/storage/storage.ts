@@ -115,6 +115,21 @@ export interface LoadedCandidates {
   vectors: Map<string, Float32Array>;
 }
 
+/**
+ * Records of another store, as that store holds them, for `load`: episodes with their steps (completed ones
+ * with their outcome, reward, reflection, summary and learned ids), and what else the namespace holds.
+ */
+export interface LoadBatch {
+  episodes?: readonly Episode[];
+  patterns?: readonly Pattern[];
+  heuristics?: readonly Heuristic[];
+  feedback?: readonly Feedback[];
+  /** Of episodes stored before or in this batch; others are skipped. */
+  checkpoints?: readonly Checkpoint[];
+  /** Between episodes stored before or in this batch; others are skipped. */
+  links?: readonly Link[];
+}
+
 export type ImportResult = { ok: true; episode: CompletedEpisode } | { ok: false; error: MemoryError };
 
 export interface StorageStats {
@@ -159,6 +174,14 @@ export interface StorageBackend {
    * failing episode is rolled back alone and reported at its index.
    */
   importEpisodes(episodes: Episode[], learn: Learn): Promise<ImportResult[]>;
+  /**
+   * Writes records copied from another store exactly as given, in one transaction, learning nothing: what a
+   * migration between backends needs. The tool counts are recomputed from the completed episodes (counts of
+   * episodes the source had pruned are not in the batch, so not carried over); vectors are not part of it.
+   * CONFLICT when an episode id is stored already; INVALID_INPUT for an episode with an outcome but no reward.
+   * Moves the write generation.
+   */
+  load(batch: LoadBatch): Promise<void>;
 
   getEpisode(id: string): Promise<Episode | null>;
   /** Episodes in the order of `ids`, missing ones skipped; steps only when asked for. */

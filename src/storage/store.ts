@@ -12,12 +12,14 @@ import {
   type Pattern,
   type Step,
 } from '../core/index.js';
+import { loadBatch } from './load.js';
 import type { StoragePort, WriteTx } from './port.js';
 import type {
   CandidateHits,
   CandidateLoad,
   CandidateQuery,
   ImportResult,
+  LoadBatch,
   LoadedCandidates,
   StorageBackend,
   StoredVector,
@@ -109,6 +111,13 @@ export class Store implements StorageBackend {
       }
       if (results.some((r) => r.ok)) await tx.bumpGeneration();
       return results;
+    });
+  }
+
+  async load(batch: LoadBatch): Promise<void> {
+    await this.#port.transaction(async (tx) => {
+      await loadBatch(tx, batch);
+      await tx.bumpGeneration();
     });
   }
 

@@ -1,0 +1,34 @@
+import { type Episode, isCompleted, MemoryError } from '../core/index.js';
+import { toolEvidenceOf } from '../learning/index.js';
+import type { WriteTx } from './port.js';
+import type { LoadBatch } from './storage.js';
+
+/**
+ * Writes a batch of copied records inside the caller's transaction, as `StorageBackend.load` states: episodes
+ * first (so the checkpoints and links of this batch find theirs), then the rest, each exactly as given.
+ */
+export async function loadBatch(tx: WriteTx, batch: LoadBatch): Promise<void> {
+  for (const episode of batch.episodes ?? []) {
+    await tx.insertEpisode(episode);
+    if (isCompleted(episode)) {
+      await tx.finishEpisode(episode);
+      // Counts only add, so recomputing them episode by episode gives the source's counts for these episodes.
+      await tx.addToolEvidence(toolEvidenceOf(episode));
+    } else if (episode.outcome !== undefined || episode.endedAt !== undefined) {
+      throw halfCompleted(episode);
+    }
+  }
+  if (batch.patterns?.length) await tx.upsertPatterns(batch.patterns, new Map());
+  if (batch.heuristics?.length) await tx.upsertHeuristics(batch.heuristics);
+  for (const feedback of batch.feedback ?? []) await tx.insertFeedback(feedback);
+  for (const checkpoint of batch.checkpoints ?? []) await tx.insertCheckpoint(checkpoint);
+  for (const link of batch.links ?? []) await tx.insertLink(link);
+}
+
+function halfCompleted(episode: Episode): MemoryError {
+  return new MemoryError(
+    'INVALID_INPUT',
+    `episode ${episode.id} has an outcome or end time but no reward, reflection or summary; it cannot be loaded as stored`,
+    { details: { episodeId: episode.id } },
+  );
+}
