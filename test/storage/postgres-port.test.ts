@@ -325,6 +325,38 @@ describe.skipIf(skip)('postgres (SLMEM_TEST_POSTGRES_URL set)', () => {
       }
     });
 
+    it('carries on after the server drops its idle connections (reads and writes retry on a new one)', async () => {
+      const name = `slmem_drop_${randomBytes(4).toString('hex')}`;
+      const schema = freshSchema();
+      const store = await openPostgresStorage(
+        withUrl((u) => {
+          u.searchParams.set('application_name', name);
+        }),
+        { schema, poolSize: 3 },
+      );
+      try {
+        const e = episode();
+        await store.createEpisode(e);
+        // Fill the pool with idle connections, then have the server end them.
+        await Promise.all([store.stats(), store.stats(), store.getEpisode(e.id)]);
+        const ended = await withClient(
+          async (c) =>
+            (
+              await c.query(
+                'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1',
+                [name],
+              )
+            ).rows[0].n,
+        );
+        expect(ended).toBeGreaterThan(0);
+        expect((await store.getEpisode(e.id))?.id).toBe(e.id);
+        await Promise.all([store.appendStep(e.id, step('grep'), 10), store.stats(), store.stats()]);
+        expect((await store.getEpisode(e.id))?.steps).toHaveLength(1);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('runs a transaction again when PostgreSQL picks it as a deadlock victim', async () => {
       const store = await openFresh();
       const schema = stores.get(store)!;

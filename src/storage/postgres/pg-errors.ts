@@ -61,6 +61,15 @@ const CONNECTION_CODES = new Set([
   '53300', // too_many_connections
 ]);
 
+/** The connection broke (server restart, dropped idle connection): what was not committed was rolled back. */
+export function isConnectionLoss(error: unknown): boolean {
+  const code = errorCode(error);
+  return (
+    (code !== undefined && (CONNECTION_CODES.has(code) || code.startsWith('08'))) ||
+    /Connection terminated|Client has encountered a connection error|not queryable/i.test(messageOf(error))
+  );
+}
+
 function messageOf(error: unknown, target?: PgTarget): string {
   const message = error instanceof Error ? error.message : String(error);
   return target?.secret ? message.replaceAll(target.secret, '***') : message;

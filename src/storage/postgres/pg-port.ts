@@ -19,7 +19,7 @@ import type {
 import { Store } from '../store.js';
 import * as candidates from './pg-candidates.js';
 import * as collab from './pg-collaboration.js';
-import { describeTarget, isRetryable, type PgTarget, toStorageError } from './pg-errors.js';
+import { describeTarget, isConnectionLoss, isRetryable, type PgTarget, toStorageError } from './pg-errors.js';
 import { checkSchemaName, migrate, quoteIdent } from './pg-migrations.js';
 import type { Db } from './pg-reads.js';
 import * as reads from './pg-reads.js';
@@ -108,7 +108,9 @@ export class PgPort implements StoragePort {
 
   /**
    * READ COMMITTED; rows are locked with FOR UPDATE and keys with transaction-scoped advisory locks. A deadlock
-   * or serialisation failure rolls back and runs `fn` again (up to MAX_ATTEMPTS in all).
+   * or serialisation failure rolls back and runs `fn` again (up to MAX_ATTEMPTS in all), as does a connection
+   * lost before COMMIT was sent (the server rolled it back; a pooled connection may have died while idle). A
+   * connection lost during COMMIT is reported: whether it committed is unknown.
    */
   async transaction<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -117,10 +119,12 @@ export class PgPort implements StoragePort {
       const onError = (): void => undefined;
       client.on('error', onError);
       let broken = false;
+      let committing = false;
       try {
         await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
         const tx = new PgTx(client as Db, this.namespace, this.#target, this.#indexes);
         const result = await fn(tx);
+        committing = true;
         await client.query('COMMIT');
         for (const key of tx.madeIndexes) this.#indexes.add(key);
         return result;
@@ -130,7 +134,8 @@ export class PgPort implements StoragePort {
         } catch {
           broken = true;
         }
-        if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw toStorageError(error, this.#target);
+        const again = isRetryable(error) || (broken && !committing && isConnectionLoss(error));
+        if (!again || attempt >= MAX_ATTEMPTS) throw toStorageError(error, this.#target);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
       } finally {
         client.removeListener('error', onError);
@@ -252,12 +257,18 @@ export class PgPort implements StoragePort {
     return this.#closed;
   }
 
-  /** A read on any pooled connection (autocommit: it sees every committed write); errors become coded. */
+  /**
+   * A read on any pooled connection (autocommit: it sees every committed write); errors become coded. A read
+   * whose connection broke (a pooled connection that died while idle) runs once more on a new one.
+   */
   async #read<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-    try {
-      return await fn(this.#pool as unknown as Db);
-    } catch (error) {
-      throw toStorageError(error, this.#target);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn(this.#pool as unknown as Db);
+      } catch (error) {
+        if (attempt >= 2 || !isConnectionLoss(error) || this.#closed)
+          throw toStorageError(error, this.#target);
+      }
     }
   }
 
