@@ -60,7 +60,10 @@ export async function ensureHnswIndex(db: Db, provider: string, dims: number): P
   return true;
 }
 
-/** Stores (or replaces) the vectors in one statement; the last of two with the same key wins. */
+/**
+ * Stores (or replaces) the vectors in one statement; the last of two with the same key wins. A vector of an item
+ * of another namespace is left as it is (item ids are unique across the store).
+ */
 export async function putVectors(db: Db, ns: string, vectors: readonly StoredVector[]): Promise<void> {
   if (vectors.length === 0) return;
   const byKey = new Map(vectors.map((v) => [`${v.kind}\u0000${v.provider}\u0000${v.id}`, v]));
@@ -69,8 +72,8 @@ export async function putVectors(db: Db, ns: string, vectors: readonly StoredVec
     `INSERT INTO vectors (namespace, kind, provider, item_id, dims, text_hash, embedding)
      SELECT $1, k, p, i, d, h, e::vector
        FROM unnest($2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[]) AS t(k, p, i, d, h, e)
-     ON CONFLICT (kind, provider, item_id) DO UPDATE SET namespace = excluded.namespace, dims = excluded.dims,
-       text_hash = excluded.text_hash, embedding = excluded.embedding`,
+     ON CONFLICT (kind, provider, item_id) DO UPDATE SET dims = excluded.dims, text_hash = excluded.text_hash,
+       embedding = excluded.embedding WHERE vectors.namespace = excluded.namespace`,
     [
       ns,
       items.map((v) => v.kind),
