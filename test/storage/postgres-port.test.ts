@@ -88,7 +88,11 @@ function withUrl(change: (u: URL) => void): string {
   return u.toString();
 }
 
-describe.skipIf(skip)('postgres (SLMEM_TEST_POSTGRES_URL set)', () => {
+const NAME = skip
+  ? 'postgres: skipped (set SLMEM_TEST_POSTGRES_URL to a database with pgvector; scripts/setup-postgres.sh makes one)'
+  : 'postgres';
+
+describe.skipIf(skip)(NAME, () => {
   runStorageContract(
     'postgres',
     () => openFresh(),
@@ -449,8 +453,4 @@ describe.skipIf(skip)('postgres (SLMEM_TEST_POSTGRES_URL set)', () => {
       }
     });
   });
-});
-
-describe.skipIf(!skip)('postgres (skipped: set SLMEM_TEST_POSTGRES_URL to a database with pgvector)', () => {
-  it.skip('runs the storage contract against PostgreSQL', () => undefined);
 });
