@@ -1,4 +1,7 @@
-import { resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -274,6 +277,55 @@ describe.each(testBackends())('namespace isolation over MCP on $name', ({ db: fr
       expect((foreign.content[0] as TextContent).text).toMatch(/^NOT_FOUND/);
     } finally {
       await client.close();
+    }
+  });
+
+  it('slmem mcp --http --tokens-file binds each token to its namespace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slmem-ns-tokens-'));
+    const tokens = join(dir, 'tokens');
+    writeFileSync(
+      tokens,
+      '# namespace token\nteam-a cli-token-a-0123456789abcdef\nteam-b cli-token-b-0123456789abcdef\n',
+    );
+    const child = spawn(
+      process.execPath,
+      [MAIN, '--db', db, '--embeddings', 'hash', 'mcp', '--http', '--port', '0', '--tokens-file', tokens],
+      {
+        env: { ...process.env, SLMEM_DB: '', SLMEM_NAMESPACE: undefined, NO_COLOR: '1' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    const exited = new Promise<number | null>((done) => child.on('close', done));
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        let stderr = '';
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+          const found = /at (http:\/\/\S+)/.exec(stderr);
+          if (found?.[1]) done(found[1]);
+        });
+        child.on('close', (code) => fail(new Error(`slmem mcp exited ${code}: ${stderr}`)));
+      });
+      const ids = async (token: string) => {
+        const client = new Client({ name: 'ns-cli-http', version: '0.0.0' });
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(url), {
+            requestInit: { headers: { authorization: `Bearer ${token}` } },
+          }),
+        );
+        try {
+          return await listedIds(client);
+        } finally {
+          await client.close();
+        }
+      };
+      expect(await ids('cli-token-a-0123456789abcdef')).toEqual([...aIds].sort());
+      expect(await ids('cli-token-b-0123456789abcdef')).toEqual([...bIds].sort());
+      await expect(ids('not-a-token-0123456789abcdef')).rejects.toThrow();
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
