@@ -7,7 +7,7 @@ import { MemoryError } from '../../src/core/index.js';
 import { planLearning } from '../../src/learning/index.js';
 import type { StorageBackend } from '../../src/storage/index.js';
 import { openPostgresStorage, PgPort } from '../../src/storage/postgres/index.js';
-import { describeTarget } from '../../src/storage/postgres/pg-errors.js';
+import { describeTarget, toStorageError } from '../../src/storage/postgres/pg-errors.js';
 import { Params } from '../../src/storage/postgres/pg-reads.js';
 import { hnswIndexName, searchSql } from '../../src/storage/postgres/pg-vectors.js';
 import { episode, runStorageContract, step } from './storage-contract.js';
@@ -452,5 +452,47 @@ describe.skipIf(skip)(NAME, () => {
         await store.close();
       }
     });
+  });
+});
+
+describe('postgres error mapping (no server needed)', () => {
+  const target = describeTarget('postgres://alice:s3cr%3At@db.example:6543/mem');
+  const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+  it('reads host, port, user and database from the URL, keeping the password only to cut it out', () => {
+    expect(target).toMatchObject({ host: 'db.example', port: '6543', user: 'alice', database: 'mem' });
+    const error = toStorageError(new Error('failed for postgres://alice:s3cr:t@db.example'), target);
+    expect(error.message).not.toContain('s3cr:t');
+  });
+
+  it('says what to check for each failure, never INTERNAL', () => {
+    const cases: Array<[unknown, string, string]> = [
+      [pgError('23505', 'duplicate key value violates unique constraint'), 'CONFLICT', 'already exists'],
+      [
+        pgError('ECONNREFUSED', 'connect ECONNREFUSED'),
+        'STORAGE_ERROR',
+        'cannot reach PostgreSQL at db.example:6543',
+      ],
+      [
+        pgError('57P01', 'terminating connection due to administrator command'),
+        'STORAGE_ERROR',
+        'cannot reach',
+      ],
+      [new Error('Connection terminated unexpectedly'), 'STORAGE_ERROR', 'cannot reach'],
+      [pgError('28P01', 'password authentication failed for user "alice"'), 'STORAGE_ERROR', 'user "alice"'],
+      [pgError('3D000', 'database "mem" does not exist'), 'STORAGE_ERROR', 'database "mem" does not exist'],
+      [pgError('0A000', 'extension "vector" is not available'), 'STORAGE_ERROR', 'pgvector is not installed'],
+      [pgError('42501', 'permission denied to create extension "vector"'), 'STORAGE_ERROR', 'pgvector'],
+      [pgError('42704', 'type "vector" does not exist'), 'STORAGE_ERROR', 'CREATE EXTENSION vector'],
+      [new Error('anything else'), 'STORAGE_ERROR', 'anything else'],
+    ];
+    for (const [cause, code, text] of cases) {
+      const error = toStorageError(cause, target);
+      expect(error).toBeInstanceOf(MemoryError);
+      expect(error.code).toBe(code);
+      expect(error.message).toContain(text);
+    }
+    const own = new MemoryError('NOT_FOUND', 'episode x does not exist');
+    expect(toStorageError(own, target)).toBe(own);
   });
 });
