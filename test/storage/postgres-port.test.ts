@@ -393,7 +393,8 @@ describe.skipIf(skip)(NAME, () => {
             return (await tx.lockEpisode(second))?.id;
           });
         expect(await Promise.all([crosswise(a.id, b.id), crosswise(b.id, a.id)])).toEqual([b.id, a.id]);
-        expect(attempts).toBe(3);
+        // At least one run again (the victim); both then finish.
+        expect(attempts).toBeGreaterThanOrEqual(3);
 
         let tries = 0;
         const error = await codeOf(
