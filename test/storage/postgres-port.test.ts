@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Episode, Learn } from '../../src/core/index.js';
@@ -114,6 +119,42 @@ describe.skipIf(skip)(NAME, () => {
         expect(versions).toEqual([{ version: 1 }]);
       } finally {
         await Promise.all(opened.map((s) => s.close()));
+      }
+    });
+
+    it('lets several processes open a new schema at once', async () => {
+      const schema = freshSchema();
+      const dir = mkdtempSync(join(tmpdir(), 'slmem-pg-open-'));
+      try {
+        const script = join(dir, 'open.mts');
+        const entry = resolve('src/storage/postgres/index.ts');
+        writeFileSync(
+          script,
+          `import { openPostgresStorage } from ${JSON.stringify(entry)};
+           const [url, schema, id] = process.argv.slice(2);
+           const store = await openPostgresStorage(url, { schema, poolSize: 1 });
+           await store.createEpisode({ id, task: 'open at once', taskType: 'debugging',
+             context: { domain: 'web', complexity: 'simple', tags: [] }, tags: [], metadata: {},
+             startedAt: new Date().toISOString(), steps: [], patternIds: [], heuristicIds: [] });
+           await store.close();
+           process.stdout.write('ok');`,
+        );
+        const run = promisify(execFile);
+        const ids = [episode().id, episode().id, episode().id];
+        const outputs = await Promise.all(
+          ids.map((id) =>
+            run(process.execPath, ['--import', 'tsx', script, url, schema, id], { timeout: 60_000 }),
+          ),
+        );
+        expect(outputs.map((o) => o.stdout)).toEqual(['ok', 'ok', 'ok']);
+        const store = await openPostgresStorage(url, { schema });
+        try {
+          expect((await store.stats()).episodes).toBe(3);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 
