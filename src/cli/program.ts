@@ -12,6 +12,7 @@ import { EXIT_CODES_HELP, reportError } from './errors.js';
 import { registerHeuristicCommands } from './heuristic.js';
 import { registerImportExportCommands } from './import-export.js';
 import { registerMcpCommand } from './mcp.js';
+import { registerMigrateCommand } from './migrate.js';
 import { registerPatternCommands } from './pattern.js';
 import { registerPlaybookCommand } from './playbook.js';
 import { registerPruneCommand } from './prune.js';
@@ -94,6 +95,7 @@ ${EXIT_CODES_HELP}`,
   registerImportExportCommands(program, cli);
   registerBackupCommands(program, cli);
   registerPruneCommand(program, cli);
+  registerMigrateCommand(program, cli);
   registerDemoCommand(program, cli);
   registerMcpCommand(program, cli);
   return program;

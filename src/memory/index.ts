@@ -1,6 +1,8 @@
 export type { ResumeResult } from './collaboration.js';
 export type { ImportOptions, ImportReport } from './interchange.js';
 export { recordContentId } from './interchange.js';
+export type { MigratedNamespace, MigrateOptions, MigrateReport } from './migrate.js';
+export { migrateMemory } from './migrate.js';
 export type { MemoryOptions } from './options.js';
 export { defaultDbPath } from './options.js';
 export type { PrunedEpisode, PruneOptions, PruneReport } from './prune.js';
