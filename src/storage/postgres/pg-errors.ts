@@ -101,12 +101,14 @@ export function toStorageError(error: unknown, target: PgTarget): MemoryError {
   if (code === '23505') {
     return new MemoryError('CONFLICT', `a row with this key already exists (${message})`, { cause: error });
   }
-  if (
-    (code !== undefined && (CONNECTION_CODES.has(code) || code.startsWith('08'))) ||
-    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-      message,
-    )
-  ) {
+  if (/timeout exceeded when trying to connect/i.test(message)) {
+    return new MemoryError(
+      'STORAGE_ERROR',
+      `got no connection to PostgreSQL at ${where} in time: the server is slow to answer, or every pooled connection is busy (raise poolSize)`,
+      { cause: error, details: { host: target.host, port: target.port } },
+    );
+  }
+  if (isConnectionLoss(error) || /connection timeout/i.test(message)) {
     return new MemoryError(
       'STORAGE_ERROR',
       `cannot reach PostgreSQL at ${where} (${code ?? message}); check that the server runs and the URL`,
