@@ -39,6 +39,9 @@ export interface MemoryParts {
 
 /** Checks the options, opens (and creates or migrates) the store and builds the parts around it. */
 export async function openParts(input: MemoryOptions): Promise<MemoryParts> {
+  // The namespace first: its own message repeats the value given, which the options check does not.
+  const asked = (input as { namespace?: unknown } | null)?.namespace;
+  if (asked !== undefined) checkNamespace(asked, 'namespace');
   const options = checkMemoryOptions(input);
   const namespace = checkNamespace(options.namespace ?? defaultNamespace(), 'namespace');
   const storage =

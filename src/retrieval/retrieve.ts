@@ -6,7 +6,6 @@ import {
   type ToolModel,
   taskFeatures,
 } from '../learning/index.js';
-import type { StorageBackend } from '../storage/index.js';
 import { describeSimilarity, embedQuery, type RetrievalEnvironment } from './environment.js';
 import { fuse } from './fusion.js';
 import { diversify } from './mmr.js';

@@ -50,15 +50,14 @@ describe('opening a store that cannot be used', () => {
     expect(error.message).toMatch(/cannot create the folder/);
   });
 
-  it.each([
-    'libsql://memory.turso.io',
-    'http://localhost:8080',
-    'https://example.com/db',
-  ])('%s says what is supported', async (url) => {
-    const error = await openError({ db: url });
-    expect(error.code).toBe('INVALID_INPUT');
-    expect(error.message).toMatch(/use a file path or file: URL .* or a postgres:\/\/ URL/);
-  });
+  it.each(['libsql://memory.turso.io', 'http://localhost:8080', 'https://example.com/db'])(
+    '%s says what is supported',
+    async (url) => {
+      const error = await openError({ db: url });
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.message).toMatch(/use a file path or file: URL .* or a postgres:\/\/ URL/);
+    },
+  );
 
   it('a postgres:// URL where no server listens is a STORAGE_ERROR saying what to check, without the password', async () => {
     const error = await openError({ db: 'postgres://slmem:s3cret@127.0.0.1:1/slmem' });

@@ -1,19 +1,6 @@
 import { z } from 'zod';
-import {
-  type Checkpoint,
-  type Episode,
-  type Feedback,
-  type Link,
-  type LinkType,
-  LinkTypeSchema,
-  MemoryError,
-  ORDERED_LINK_TYPES,
-  type Pattern,
-} from '../../core/index.js';
+import { type Checkpoint, type Feedback, type Link, LinkTypeSchema, MemoryError } from '../../core/index.js';
 import type { Sql } from './driver.js';
-import { rowToPattern } from './rows.js';
-import { loadEpisode } from './sqlite-reads.js';
-import { bumpGeneration } from './sqlite-writes.js';
 
 /** Reads of feedback, checkpoints and links of the embedded store (their writes are in sqlite-writes.ts). */
 
