@@ -212,7 +212,11 @@ export interface StorageBackend {
 
   /** Stores (or replaces) vectors: one per item and provider, so switching providers back loses nothing. */
   putVectors(vectors: readonly StoredVector[]): Promise<void>;
-  /** Exact nearest neighbours by cosine similarity among the vectors of one provider. */
+  /**
+   * Nearest neighbours by cosine similarity among the vectors of one provider: exact by a scan, or approximate
+   * through an index where the backend keeps one (SQLite with `vectorIndex: 'ann'`; PostgreSQL's HNSW index,
+   * which its planner uses once the table is large).
+   */
   searchVectors(query: {
     kind: VectorKind;
     provider: string;

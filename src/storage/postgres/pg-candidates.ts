@@ -1,5 +1,5 @@
 import type { Heuristic, Pattern, ToolCount } from '../../core/index.js';
-import { type EpisodeRow, parseRows, rowToEpisode, rowToHeuristic, rowToPattern } from '../sqlite/rows.js';
+import { type EpisodeRow, parseRows, rowToEpisode, rowToHeuristic, rowToPattern } from '../rows.js';
 import type {
   CandidateHits,
   CandidateLoad,

@@ -1,5 +1,5 @@
 import type { Heuristic, Pattern, ToolEvidence } from '../../core/index.js';
-import { parseRows, rowToHeuristic, rowToPattern } from '../sqlite/rows.js';
+import { parseRows, rowToHeuristic, rowToPattern } from '../rows.js';
 import { bodiesByColumn, type Db } from './pg-reads.js';
 
 /** What learning writes inside a completion's transaction: patterns, heuristics and tool counts. */

@@ -13,7 +13,7 @@ import {
   rowToPattern,
   rowToStep,
   type StepRow,
-} from '../sqlite/rows.js';
+} from '../rows.js';
 import type { EpisodeFilter, HeuristicFilter, LexicalHit, PatternFilter } from '../storage.js';
 
 /** A pool or one of its clients: what every query function takes. */

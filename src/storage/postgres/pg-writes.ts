@@ -12,7 +12,7 @@ import {
   type ToolEvidence,
 } from '../../core/index.js';
 import type { EpisodeHead, WriteTx } from '../port.js';
-import { ftsDocument, rowToPattern, stepValues } from '../sqlite/rows.js';
+import { ftsDocument, rowToPattern, stepValues } from '../rows.js';
 import type { StoredVector } from '../storage.js';
 import * as collab from './pg-collaboration.js';
 import { isRetryable, type PgTarget, toStorageError } from './pg-errors.js';

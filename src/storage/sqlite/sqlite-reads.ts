@@ -9,9 +9,6 @@ import {
   type Step,
   type ToolCount,
 } from '../../core/index.js';
-import type { EpisodeFilter, HeuristicFilter, LexicalHit, PatternFilter, StorageStats } from '../storage.js';
-import type { Sql } from './driver.js';
-import { toFtsQuery } from './fts-query.js';
 import {
   type EpisodeRow,
   parseRows,
@@ -20,7 +17,10 @@ import {
   rowToPattern,
   rowToStep,
   type StepRow,
-} from './rows.js';
+} from '../rows.js';
+import type { EpisodeFilter, HeuristicFilter, LexicalHit, PatternFilter, StorageStats } from '../storage.js';
+import type { Sql } from './driver.js';
+import { toFtsQuery } from './fts-query.js';
 
 /** Read queries of the embedded store; each takes the connection's statement cache. */
 

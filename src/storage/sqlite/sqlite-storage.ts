@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Checkpoint, Episode, Feedback, Heuristic, Link, Pattern, ToolCount } from '../../core/index.js';
 import { DEFAULT_NAMESPACE, MemoryError } from '../../core/index.js';
 import type { StoragePort, WriteTx } from '../port.js';
+import { rowToPattern } from '../rows.js';
 import type {
   CandidateHits,
   CandidateLoad,
@@ -24,7 +25,6 @@ import {
   type SqliteStatement,
 } from './driver.js';
 import { MIGRATIONS } from './migrations.js';
-import { rowToPattern } from './rows.js';
 import * as ann from './sqlite-ann.js';
 import { writeSnapshot } from './sqlite-backup.js';
 import * as collab from './sqlite-collaboration.js';

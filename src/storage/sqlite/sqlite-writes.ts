@@ -12,9 +12,9 @@ import type {
   ToolEvidence,
 } from '../../core/index.js';
 import type { EpisodeHead, WriteTx } from '../port.js';
+import { ftsDocument, parseRows, rowToHeuristic, rowToPattern, stepValues } from '../rows.js';
 import type { StoredVector } from '../storage.js';
 import type { Sql } from './driver.js';
-import { ftsDocument, parseRows, rowToHeuristic, rowToPattern, stepValues } from './rows.js';
 import * as ann from './sqlite-ann.js';
 import { toStorageError } from './sqlite-errors.js';
 import { bodiesByColumn, loadEpisode } from './sqlite-reads.js';

@@ -14,7 +14,7 @@ import {
   type StepResult,
   SummarySchema,
   TaskTypeSchema,
-} from '../../core/index.js';
+} from '../core/index.js';
 
 /** A row of `episodes` as the driver returns it. */
 export interface EpisodeRow {
