@@ -63,12 +63,15 @@ export type {
   ImportOptions,
   ImportReport,
   MemoryOptions,
+  MigratedNamespace,
+  MigrateOptions,
+  MigrateReport,
   PrunedEpisode,
   PruneOptions,
   PruneReport,
   ResumeResult,
 } from './memory/index.js';
-export { defaultDbPath, recordContentId, SelfLearningMemory } from './memory/index.js';
+export { defaultDbPath, migrateMemory, recordContentId, SelfLearningMemory } from './memory/index.js';
 export type {
   QueryContext,
   RetrievalResult,
@@ -78,4 +81,13 @@ export type {
   RetrievedPattern,
 } from './retrieval/index.js';
 export { DEFAULT_RETRIEVAL_WEIGHTS } from './retrieval/index.js';
-export type { EpisodeFilter, SnapshotInfo, StorageBackend, StorageStats } from './storage/index.js';
+export type {
+  EpisodeFilter,
+  OpenStorageOptions,
+  PostgresOptions,
+  SnapshotInfo,
+  SqliteOptions,
+  StorageBackend,
+  StorageStats,
+} from './storage/index.js';
+export { openStorage } from './storage/index.js';
