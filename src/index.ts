@@ -43,6 +43,7 @@ export type {
 } from './core/index.js';
 export {
   DEFAULT_LIMITS,
+  DEFAULT_NAMESPACE,
   EpisodeRecordSchema,
   EpisodeSchema,
   ERROR_CODES,
