@@ -93,20 +93,28 @@ export class Store implements StorageBackend {
     });
   }
 
+  /**
+   * The whole batch in one transaction, first without savepoints (a server slows down past a few dozen
+   * subtransactions in one transaction); when a record fails, again with one savepoint per record, so that only
+   * the failing records are left out.
+   */
   async importEpisodes(episodes: Episode[], learn: Learn): Promise<ImportResult[]> {
+    try {
+      return await this.#port.transaction(async (tx) => {
+        const results: ImportResult[] = [];
+        for (const episode of episodes) {
+          results.push({ ok: true, episode: (await importOne(tx, episode, learn)).episode });
+        }
+        if (results.length > 0) await tx.bumpGeneration();
+        return results;
+      });
+    } catch (error) {
+      if (!(error instanceof MemoryError) || !RECORD_ERRORS.has(error.code)) throw error;
+    }
     return this.#port.transaction(async (tx) => {
       const results: ImportResult[] = [];
       for (const episode of episodes) {
-        const stored = await tx.savepoint(async () => {
-          if (!episode.outcome || !episode.endedAt) {
-            throw new MemoryError(
-              'INVALID_INPUT',
-              `episode ${episode.id} has no outcome; only finished episodes can be imported`,
-            );
-          }
-          await tx.insertEpisode(episode);
-          return learnAndStore(tx, { ...episode, outcome: episode.outcome, endedAt: episode.endedAt }, learn);
-        });
+        const stored = await tx.savepoint(() => importOne(tx, episode, learn));
         results.push(stored.ok ? { ok: true, episode: stored.value.episode } : stored);
       }
       if (results.some((r) => r.ok)) await tx.bumpGeneration();
@@ -276,6 +284,21 @@ export class Store implements StorageBackend {
   close(): Promise<void> {
     return this.#port.close();
   }
+}
+
+/** Errors that fail one import record, not the store: the batch is tried again record by record. */
+const RECORD_ERRORS = new Set<string>(['CONFLICT', 'INVALID_INPUT', 'LIMIT_EXCEEDED', 'NOT_FOUND']);
+
+/** Stores one finished episode and learns from it. */
+async function importOne(tx: WriteTx, episode: Episode, learn: Learn): Promise<LearningResult> {
+  if (!episode.outcome || !episode.endedAt) {
+    throw new MemoryError(
+      'INVALID_INPUT',
+      `episode ${episode.id} has no outcome; only finished episodes can be imported`,
+    );
+  }
+  await tx.insertEpisode(episode);
+  return learnAndStore(tx, { ...episode, outcome: episode.outcome, endedAt: episode.endedAt }, learn);
 }
 
 /** `findCandidates` from the single reads, in parallel. */
