@@ -22,18 +22,20 @@ import { benchUseModel } from './use-model.js';
 const USAGE = `usage: npm run bench -- [--quick | --full]
   --quick   fewer samples, growth to 10k only, a 300-episode local-model store (about 1 minute; results.json not written)
   --full    growth also at 100k episodes (about 8 minutes in all)
+  --growth-only   only the growth table(s) (results.json not written)
 With SLMEM_BENCH_PG=postgres://… the growth runs again on that server (in a schema of its own, dropped after).`;
 
 const SEED = 20_260_101;
 const log = (message: string) =>
   process.stderr.write(`bench: [${(performance.now() / 1000).toFixed(0)} s] ${message}\n`);
 
-function parseOptions(argv: string[]): { quick: boolean; full: boolean } {
+function parseOptions(argv: string[]): { quick: boolean; full: boolean; growthOnly: boolean } {
   const { values } = parseArgs({
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
       full: { type: 'boolean', default: false },
+      'growth-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -42,7 +44,7 @@ function parseOptions(argv: string[]): { quick: boolean; full: boolean } {
     process.exit(0);
   }
   if (values.quick && values.full) throw new Error('--quick and --full exclude each other');
-  return { quick: values.quick, full: values.full };
+  return { quick: values.quick, full: values.full, growthOnly: values['growth-only'] };
 }
 
 function machine() {
@@ -98,15 +100,19 @@ async function main(): Promise<number> {
       `mode: ${mode}; embeddings: hash (384 dims) unless the row says use\n\n`,
   );
   try {
-    const operations = await benchOperations(ctx);
-    process.stdout.write(
-      `operations (store of ${ctx.sizes.ops} episodes)\n${operationsTable(operations)}\n\n`,
-    );
-    const use = await benchUseModel(ctx);
-    process.stdout.write(
-      `local model (use) on ${use.episodes} episodes (embedded in ${use.embedSec.toFixed(1)} s)\n` +
-        `${operationsTable(use.stats)}\n\n`,
-    );
+    const operations = options.growthOnly ? [] : await benchOperations(ctx);
+    if (!options.growthOnly) {
+      process.stdout.write(
+        `operations (store of ${ctx.sizes.ops} episodes)\n${operationsTable(operations)}\n\n`,
+      );
+    }
+    const use = options.growthOnly ? undefined : await benchUseModel(ctx);
+    if (use) {
+      process.stdout.write(
+        `local model (use) on ${use.episodes} episodes (embedded in ${use.embedSec.toFixed(1)} s)\n` +
+          `${operationsTable(use.stats)}\n\n`,
+      );
+    }
     // Both backends grow from the same generated episodes and queries.
     const growthSeed = SEED + 1;
     ctx.rng = createRng(growthSeed);
@@ -127,7 +133,7 @@ async function main(): Promise<number> {
     }
     const seconds = (performance.now() - started) / 1000;
     log(`done in ${seconds.toFixed(0)} s`);
-    if (options.quick) return 0;
+    if (options.quick || options.growthOnly) return 0;
     const results = {
       machine: env,
       mode,
