@@ -37,6 +37,11 @@ export async function benchGrowth(
       const started = performance.now();
       for (; stored < size; stored += 1000) {
         await fill(memory, generate(ctx.sources, ctx.rng, Math.min(1000, size - stored), stored), 1000);
+        if ((stored + 1000) % 10_000 === 0 && stored + 1000 < size) {
+          const rate =
+            (stored + 1000 - (rows.at(-1)?.episodes ?? 0)) / ((performance.now() - started) / 1000);
+          ctx.log(`growth: ${stored + 1000} episodes imported (${rate.toFixed(0)} episodes/s)`);
+        }
       }
       const importSec = (performance.now() - started) / 1000;
       const reindexSec = (await timed(() => memory.reindex())) / 1000;

@@ -23,19 +23,26 @@ const USAGE = `usage: npm run bench -- [--quick | --full]
   --quick   fewer samples, growth to 10k only, a 300-episode local-model store (about 1 minute; results.json not written)
   --full    growth also at 100k episodes (about 8 minutes in all)
   --growth-only   only the growth table(s) (results.json not written)
+  --postgres-only only the PostgreSQL growth table (needs SLMEM_BENCH_PG)
 With SLMEM_BENCH_PG=postgres://… the growth runs again on that server (in a schema of its own, dropped after).`;
 
 const SEED = 20_260_101;
 const log = (message: string) =>
   process.stderr.write(`bench: [${(performance.now() / 1000).toFixed(0)} s] ${message}\n`);
 
-function parseOptions(argv: string[]): { quick: boolean; full: boolean; growthOnly: boolean } {
+function parseOptions(argv: string[]): {
+  quick: boolean;
+  full: boolean;
+  growthOnly: boolean;
+  postgresOnly: boolean;
+} {
   const { values } = parseArgs({
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
       full: { type: 'boolean', default: false },
       'growth-only': { type: 'boolean', default: false },
+      'postgres-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -44,7 +51,14 @@ function parseOptions(argv: string[]): { quick: boolean; full: boolean; growthOn
     process.exit(0);
   }
   if (values.quick && values.full) throw new Error('--quick and --full exclude each other');
-  return { quick: values.quick, full: values.full, growthOnly: values['growth-only'] };
+  if (values['postgres-only'] && !process.env.SLMEM_BENCH_PG)
+    throw new Error('--postgres-only needs SLMEM_BENCH_PG');
+  return {
+    quick: values.quick,
+    full: values.full,
+    growthOnly: values['growth-only'] || values['postgres-only'],
+    postgresOnly: values['postgres-only'],
+  };
 }
 
 function machine() {
@@ -116,8 +130,8 @@ async function main(): Promise<number> {
     // Both backends grow from the same generated episodes and queries.
     const growthSeed = SEED + 1;
     ctx.rng = createRng(growthSeed);
-    const growth = await benchGrowth(ctx);
-    process.stdout.write(`growth (hash embeddings)\n${growthTable(growth)}\n`);
+    const growth = options.postgresOnly ? [] : await benchGrowth(ctx);
+    if (!options.postgresOnly) process.stdout.write(`growth (hash embeddings)\n${growthTable(growth)}\n`);
     let growthPostgres: Awaited<ReturnType<typeof benchGrowth>> | undefined;
     if (pgBase) {
       const url = `${pgBase}${pgBase.includes('?') ? '&' : '?'}schema=bench_${Date.now().toString(36)}`;
