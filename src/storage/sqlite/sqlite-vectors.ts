@@ -57,13 +57,15 @@ export function getVectors(
   return new Map(rows.map((r) => [r.id, fromBlob(r.vector)]));
 }
 
+// `+namespace` keeps SQLite from filtering through a namespace index and sorting every row for each batch:
+// scanning in rowid order stops at the first `limit` stale items.
 const STALE_SQL: Record<VectorKind, string> = {
   episode: `SELECT e.id AS id FROM episodes e
-    WHERE e.namespace = ? AND e.ended_at IS NOT NULL AND NOT EXISTS (
+    WHERE +e.namespace = ? AND e.ended_at IS NOT NULL AND NOT EXISTS (
       SELECT 1 FROM vectors v WHERE v.kind = 'episode' AND v.item_id = e.id AND v.provider = ?)
     ORDER BY e.rid LIMIT ?`,
   pattern: `SELECT p.id AS id FROM patterns p
-    WHERE p.namespace = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.kind = 'pattern' AND v.item_id = p.id AND v.provider = ?)
+    WHERE +p.namespace = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.kind = 'pattern' AND v.item_id = p.id AND v.provider = ?)
     ORDER BY p.rowid LIMIT ?`,
 };
 
