@@ -17,6 +17,9 @@ export function textHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
+/** Stale items listed at once by `reindex`. */
+const REINDEX_LISTING = 2048;
+
 export interface IndexerOptions {
   storage: StorageBackend;
   provider: EmbeddingProvider;
@@ -97,17 +100,23 @@ export class VectorIndexer {
     for (const kind of ['episode', 'pattern'] as const) {
       onProgress?.({ kind, done: 0, total: totals[kind] });
       for (;;) {
-        const ids = await this.#storage.staleVectorIds({
+        // A long listing, embedded in batches: each listing scans past every item already embedded, so short
+        // ones made a large reindex quadratic (2,800 listings for 90k episodes).
+        const listed = await this.#storage.staleVectorIds({
           kind,
           provider: this.#provider.id,
-          limit: this.#batchSize,
+          limit: REINDEX_LISTING,
         });
-        if (ids.length === 0) break;
-        const embedded = await this.#embed(kind, ids);
+        if (listed.length === 0) break;
+        let embeddedAny = false;
+        for (let i = 0; i < listed.length; i += this.#batchSize) {
+          const embedded = await this.#embed(kind, listed.slice(i, i + this.#batchSize));
+          if (embedded > 0) embeddedAny = true;
+          done[kind] += embedded;
+          onProgress?.({ kind, done: done[kind], total: Math.max(totals[kind], done[kind]) });
+        }
         // Items that vanished between the listing and the load (deleted) would come back forever; stop on them.
-        if (embedded === 0) break;
-        done[kind] += embedded;
-        onProgress?.({ kind, done: done[kind], total: Math.max(totals[kind], done[kind]) });
+        if (!embeddedAny) break;
       }
     }
     return { episodes: done.episode, patterns: done.pattern };

@@ -163,6 +163,7 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX episodes_domain_ended_at;
   CREATE INDEX episodes_namespace_started_at ON episodes (namespace, started_at);
   CREATE INDEX episodes_namespace_domain_ended_at ON episodes (namespace, domain, ended_at);
+  CREATE INDEX episodes_namespace_ended_at ON episodes (namespace, ended_at);
 
   CREATE TABLE patterns_6 (
     id           TEXT PRIMARY KEY,

@@ -22,7 +22,11 @@ import type { EpisodeFilter, HeuristicFilter, LexicalHit, PatternFilter, Storage
 import type { Sql } from './driver.js';
 import { toFtsQuery } from './fts-query.js';
 
-/** Read queries of the embedded store; each takes the connection's statement cache. */
+/**
+ * Read queries of the embedded store; each takes the connection's statement cache. A lookup by a list of ids
+ * writes `+namespace`: without it SQLite filters through a namespace index and reads every row of the
+ * namespace (40 ms at 10k episodes instead of 1).
+ */
 
 export const EPISODE_COLUMNS = `rid, id, task, task_type, domain, language, framework, complexity, context_tags, tags, metadata,
   started_at, ended_at, outcome, reward, reflection, summary, pattern_ids, heuristic_ids`;
@@ -49,7 +53,7 @@ export function getEpisodes(
 ): Episode[] {
   if (ids.length === 0) return [];
   const rows = sql(
-    `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id IN (SELECT value FROM json_each(?)) AND namespace = ?`,
+    `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id IN (SELECT value FROM json_each(?)) AND +namespace = ?`,
   ).all(JSON.stringify(ids), ns) as EpisodeRow[];
   const byId = new Map(
     parseRows(rows, (row) => rowToEpisode(row, options.steps ? loadSteps(sql, row.rid) : [])).map((e) => [
@@ -66,7 +70,7 @@ export function usedTools(sql: Sql, ns: string, ids: readonly string[]): Map<str
   if (ids.length === 0) return tools;
   const rows = sql(
     `SELECT DISTINCT e.id AS id, s.tool AS tool FROM episodes e JOIN steps s ON s.episode_rid = e.rid
-     WHERE e.id IN (SELECT value FROM json_each(?)) AND e.namespace = ? AND s.status = 'success'
+     WHERE e.id IN (SELECT value FROM json_each(?)) AND +e.namespace = ? AND s.status = 'success'
      ORDER BY e.id, s.tool`,
   ).all(JSON.stringify(ids), ns) as Array<{ id: string; tool: string }>;
   for (const row of rows) tools.get(row.id)?.push(row.tool);
@@ -157,7 +161,8 @@ export function bodiesByColumn(
 ): string[] {
   if (values.length === 0) return [];
   const rows = sql(
-    `SELECT body FROM ${table} WHERE ${column} IN (SELECT value FROM json_each(?)) AND namespace = ? ORDER BY id`,
+    `SELECT body FROM ${table} WHERE ${column} IN (SELECT value FROM json_each(?)) AND ${column === 'id' ? '+' : ''}namespace = ?
+       ORDER BY id`,
   ).all(JSON.stringify(values), ns) as Array<{ body: string }>;
   return rows.map((r) => r.body);
 }

@@ -49,7 +49,7 @@ export function getVectors(
   if (query.ids.length === 0) return new Map();
   const rows = sql(
     `SELECT item_id AS id, vector FROM vectors
-     WHERE kind = ? AND provider = ? AND item_id IN (SELECT value FROM json_each(?)) AND namespace = ?`,
+     WHERE kind = ? AND provider = ? AND item_id IN (SELECT value FROM json_each(?)) AND +namespace = ?`,
   ).all(query.kind, query.provider, JSON.stringify(query.ids), ns) as Array<{
     id: string;
     vector: ArrayBuffer | Uint8Array;

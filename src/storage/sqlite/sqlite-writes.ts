@@ -288,7 +288,7 @@ export class SqliteTx implements WriteTx {
     return this.#sql(
       `SELECT f.id AS "from", t.id AS "to" FROM episode_links l
          JOIN episodes f ON f.rid = l.from_rid JOIN episodes t ON t.rid = l.to_rid
-       WHERE l.type = ? AND f.namespace = ? AND f.id IN (SELECT value FROM json_each(?))
+       WHERE l.type = ? AND +f.namespace = ? AND f.id IN (SELECT value FROM json_each(?))
        ORDER BY l.created_at, t.id`,
     ).all(type, this.#ns, JSON.stringify(from)) as Array<{ from: string; to: string }>;
   }
