@@ -135,7 +135,9 @@ export class PgPort implements StoragePort {
           broken = true;
         }
         const again = isRetryable(error) || (broken && !committing && isConnectionLoss(error));
-        if (!again || attempt >= MAX_ATTEMPTS) throw toStorageError(error, this.#target);
+        // Every idle connection may be dead after a restart: one more try than the pool holds.
+        const limit = isRetryable(error) ? MAX_ATTEMPTS : Math.max(MAX_ATTEMPTS, this.#pool.options.max + 1);
+        if (!again || attempt >= limit) throw toStorageError(error, this.#target);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
       } finally {
         client.removeListener('error', onError);
@@ -261,13 +263,20 @@ export class PgPort implements StoragePort {
    * A read on any pooled connection (autocommit: it sees every committed write); errors become coded. A read
    * whose connection broke (a pooled connection that died while idle) runs once more on a new one.
    */
+  /**
+   * A read on any pooled connection. When the server ended connections (a restart, a failover), every idle one
+   * in the pool may be dead before the pool hears of it: try again on another, once per connection the pool
+   * may hold, giving it a turn of the event loop to drop the dead ones.
+   */
   async #read<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    const attempts = this.#pool.options.max + 1;
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn(this.#pool as unknown as Db);
       } catch (error) {
-        if (attempt >= 2 || !isConnectionLoss(error) || this.#closed)
+        if (attempt >= attempts || !isConnectionLoss(error) || this.#closed)
           throw toStorageError(error, this.#target);
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
   }
