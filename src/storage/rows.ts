@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ComplexitySchema,
   type Episode,
+  type Feedback,
   type Heuristic,
   HeuristicSchema,
   MemoryError,
@@ -193,4 +194,29 @@ export function ftsDocument(episode: Episode): [string, string, string, string] 
   const r = episode.reflection;
   const reflection = r ? [...r.successes, ...r.improvements, ...r.insights].join(' ') : '';
   return [episode.task, summary, tools, reflection];
+}
+
+/** A row of `feedback` as either backend returns it (`success` 0/1 in SQLite, a boolean in PostgreSQL). */
+export interface FeedbackRow {
+  id: string;
+  episode_id: string | null;
+  pattern_ids: string;
+  playbook_steps: string;
+  success: number | boolean;
+  note: string | null;
+  at: number;
+}
+
+const PlaybookSteps = z.array(z.object({ tool: z.string() }));
+
+export function rowToFeedback(row: FeedbackRow): Feedback {
+  return {
+    id: row.id,
+    ...(row.episode_id === null ? {} : { episodeId: row.episode_id }),
+    patternIds: column(StringArray, row.pattern_ids, 'feedback.pattern_ids'),
+    playbookSteps: column(PlaybookSteps, row.playbook_steps, 'feedback.playbook_steps'),
+    success: row.success === true || row.success === 1,
+    ...(row.note === null ? {} : { note: row.note }),
+    at: new Date(Number(row.at)).toISOString(),
+  };
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   type Checkpoint,
   type Feedback,
@@ -7,6 +6,7 @@ import {
   LinkTypeSchema,
   MemoryError,
 } from '../../core/index.js';
+import { type FeedbackRow, rowToFeedback } from '../rows.js';
 import type { Db } from './pg-reads.js';
 
 /** Feedback, checkpoints and links: their reads, and the writes a transaction (pg-writes.ts) makes of them. */
@@ -17,44 +17,13 @@ function notFound(id: string): MemoryError {
   return new MemoryError('NOT_FOUND', `episode ${id} does not exist`, { details: { episodeId: id } });
 }
 
-function parseJson<S extends z.ZodType>(schema: S, text: string, name: string): z.output<S> {
-  try {
-    return schema.parse(JSON.parse(text));
-  } catch (cause) {
-    throw new MemoryError('STORAGE_ERROR', `stored column ${name} is corrupt`, {
-      cause,
-      details: { column: name },
-    });
-  }
-}
-
 export async function listFeedback(db: Db, ns: string, query: { limit: number }): Promise<Feedback[]> {
-  const { rows } = await db.query<{
-    id: string;
-    episode_id: string | null;
-    pattern_ids: string;
-    playbook_steps: string;
-    success: boolean;
-    note: string | null;
-    at: number;
-  }>(
+  const { rows } = await db.query<FeedbackRow>(
     `SELECT id, episode_id, pattern_ids, playbook_steps, success, note, at FROM feedback WHERE namespace = $1
      ORDER BY at DESC, id COLLATE "C" DESC LIMIT $2`,
     [ns, query.limit],
   );
-  return rows.map((row) => ({
-    id: row.id,
-    ...(row.episode_id === null ? {} : { episodeId: row.episode_id }),
-    patternIds: parseJson(z.array(z.string()), row.pattern_ids, 'feedback.pattern_ids'),
-    playbookSteps: parseJson(
-      z.array(z.object({ tool: z.string() })),
-      row.playbook_steps,
-      'feedback.playbook_steps',
-    ),
-    success: row.success,
-    ...(row.note === null ? {} : { note: row.note }),
-    at: iso(row.at),
-  }));
+  return rows.map(rowToFeedback);
 }
 
 /** Oldest first; NOT_FOUND when the episode is not in the namespace (one query either way). */

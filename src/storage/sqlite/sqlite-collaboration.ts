@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { type Checkpoint, type Feedback, type Link, LinkTypeSchema, MemoryError } from '../../core/index.js';
+import { type FeedbackRow, rowToFeedback } from '../rows.js';
 import type { Sql } from './driver.js';
 
 /** Reads of feedback, checkpoints and links of the embedded store (their writes are in sqlite-writes.ts). */
@@ -23,45 +23,12 @@ function episodeRow(
   return row;
 }
 
-function parseJson<S extends z.ZodType>(schema: S, text: string, name: string): z.output<S> {
-  try {
-    return schema.parse(JSON.parse(text));
-  } catch (cause) {
-    throw new MemoryError('STORAGE_ERROR', `stored column ${name} is corrupt`, {
-      cause,
-      details: { column: name },
-    });
-  }
-}
-
-interface FeedbackRow {
-  id: string;
-  episode_id: string | null;
-  pattern_ids: string;
-  playbook_steps: string;
-  success: number;
-  note: string | null;
-  at: number;
-}
-
 export function listFeedback(sql: Sql, ns: string, query: { limit: number }): Feedback[] {
   const rows = sql(
     `SELECT id, episode_id, pattern_ids, playbook_steps, success, note, at FROM feedback WHERE namespace = ?
      ORDER BY at DESC, id DESC LIMIT ?`,
   ).all(ns, query.limit) as FeedbackRow[];
-  return rows.map((row) => ({
-    id: row.id,
-    ...(row.episode_id === null ? {} : { episodeId: row.episode_id }),
-    patternIds: parseJson(z.array(z.string()), row.pattern_ids, 'feedback.pattern_ids'),
-    playbookSteps: parseJson(
-      z.array(z.object({ tool: z.string() })),
-      row.playbook_steps,
-      'feedback.playbook_steps',
-    ),
-    success: row.success === 1,
-    ...(row.note === null ? {} : { note: row.note }),
-    at: iso(row.at),
-  }));
+  return rows.map(rowToFeedback);
 }
 
 export function listCheckpoints(sql: Sql, ns: string, episodeId: string): Checkpoint[] {
