@@ -10,4 +10,5 @@ export type { EmbeddingsConfig } from './resolve.js';
 export { createEmbeddingProvider, EMBEDDING_PROVIDERS, embeddingsConfigFromEnv } from './resolve.js';
 export type { TransformersEmbedderOptions } from './transformers-embedder.js';
 export { createTransformersEmbedder } from './transformers-embedder.js';
+export type { UseEmbedderOptions } from './use-embedder.js';
 export { createUseEmbedder } from './use-embedder.js';

@@ -1,4 +1,5 @@
-import { MemoryError } from '../core/index.js';
+// errors.js, not the core index: the model's worker thread loads this module and needs nothing else of core.
+import { MemoryError } from '../core/errors.js';
 
 /**
  * Turns texts into vectors. Implementations: the local Universal Sentence Encoder (default), a hashing

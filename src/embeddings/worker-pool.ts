@@ -1,0 +1,164 @@
+import { type ResourceLimits, type Transferable, Worker, type WorkerOptions } from 'node:worker_threads';
+import { MemoryError } from '../core/index.js';
+import { fromFailure, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
+
+/** Options of {@link createWorkerPool}. */
+export interface WorkerPoolOptions {
+  /** The worker module (see `serveRequests`): a .js file, or its .ts source when running under tsx/vitest. */
+  url: URL;
+  /** Most workers started at once; each started only when all others are busy. */
+  size: number;
+  /** Names the workers in error messages, e.g. `use-lite-512`. */
+  name: string;
+  /** Heap limits of each worker. */
+  resourceLimits?: ResourceLimits;
+}
+
+/** Workers running a module's jobs off the main thread. */
+export interface WorkerPool<P, R> {
+  /** Runs one job on the least busy worker; a crashed worker fails its jobs and is replaced on the next run. */
+  run(payload: P, transfer?: Transferable[]): Promise<R>;
+  /** Waits for the jobs in flight, then ends the workers; a later `run` starts new ones. */
+  close(): Promise<void>;
+  /** Workers running now. */
+  readonly running: number;
+}
+
+interface Job<R> {
+  resolve(result: R): void;
+  reject(error: MemoryError): void;
+  done: Promise<unknown>;
+}
+
+interface Slot<R> {
+  worker: Worker;
+  jobs: Map<number, Job<R>>;
+}
+
+/**
+ * A small pool of worker threads answering requests of the `worker-protocol.ts` shape. Workers start lazily
+ * and hold the process open only while they have jobs (idle workers are unref'd), so a program that never
+ * calls `close` still exits.
+ */
+export function createWorkerPool<P, R>(options: WorkerPoolOptions): WorkerPool<P, R> {
+  const slots: Slot<R>[] = [];
+  let nextId = 0;
+
+  const spawn = (): Slot<R> => {
+    const worker = startWorker(
+      options.url,
+      options.resourceLimits ? { resourceLimits: options.resourceLimits } : {},
+    );
+    worker.unref();
+    const slot: Slot<R> = { worker, jobs: new Map() };
+    slots.push(slot);
+    worker.on('message', (reply: WorkerReply<R>) => {
+      const job = slot.jobs.get(reply.id);
+      if (!job) return;
+      forget(slot, reply.id);
+      if (reply.ok) job.resolve(reply.result);
+      else job.reject(fromFailure(reply.error, 'EMBEDDING_ERROR'));
+    });
+    // An uncaught error (the module failed to load, a throw outside a job, out of memory) ends the worker.
+    worker.on('error', (error) => retire(slot, `failed: ${error.message}`, error));
+    worker.on('messageerror', (error) => {
+      retire(slot, `sent a reply that could not be read: ${error.message}`, error);
+      void worker.terminate();
+    });
+    worker.on('exit', (code) => retire(slot, `stopped (exit code ${code})`));
+    return slot;
+  };
+
+  const forget = (slot: Slot<R>, id: number) => {
+    slot.jobs.delete(id);
+    if (slot.jobs.size === 0) slot.worker.unref();
+  };
+
+  // Fails the slot's jobs and drops it, so the next run starts a fresh worker.
+  const retire = (slot: Slot<R>, what: string, cause?: Error) => {
+    const index = slots.indexOf(slot);
+    if (index >= 0) slots.splice(index, 1);
+    const jobs = [...slot.jobs.values()];
+    slot.jobs.clear();
+    for (const job of jobs) {
+      job.reject(
+        new MemoryError(
+          'EMBEDDING_ERROR',
+          `the ${options.name} worker ${what}; the next call starts a new worker`,
+          cause ? { cause } : undefined,
+        ),
+      );
+    }
+  };
+
+  const pick = (): Slot<R> => {
+    let best: Slot<R> | undefined;
+    for (const slot of slots) if (!best || slot.jobs.size < best.jobs.size) best = slot;
+    if ((!best || best.jobs.size > 0) && slots.length < options.size) return spawn();
+    return best ?? spawn();
+  };
+
+  return {
+    run(payload, transfer = []) {
+      const slot = pick();
+      const id = nextId++;
+      const { promise, resolve, reject } = withResolvers<R>();
+      slot.jobs.set(id, { resolve, reject, done: promise.catch(() => undefined) });
+      if (slot.jobs.size === 1) slot.worker.ref();
+      try {
+        const request: WorkerRequest<P> = { id, payload };
+        slot.worker.postMessage(request, transfer);
+      } catch (error) {
+        forget(slot, id);
+        const reason = error instanceof Error ? error.message : String(error);
+        reject(
+          new MemoryError(
+            'EMBEDDING_ERROR',
+            `could not send a job to the ${options.name} worker: ${reason}`,
+            {
+              cause: error,
+            },
+          ),
+        );
+      }
+      return promise;
+    },
+    async close() {
+      const closing = slots.splice(0);
+      await Promise.all(closing.flatMap((slot) => [...slot.jobs.values()].map((job) => job.done)));
+      await Promise.all(closing.map((slot) => slot.worker.terminate()));
+    },
+    get running() {
+      return slots.length;
+    },
+  };
+}
+
+/**
+ * Starts a worker on `url`. Under tsx or vitest the module is the .ts source, which Node cannot load in a
+ * worker, and on Node 20 a loader given with `--import` does not reach a worker's entry module; so the worker
+ * registers tsx itself (a dev dependency, present wherever the sources run) and then imports the module.
+ */
+function startWorker(url: URL, options: WorkerOptions): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(url.href);
+  return new Worker(`import(${tsx}).then((tsx) => tsx.tsImport(${entry}, ${entry}))`, {
+    ...options,
+    eval: true,
+  });
+}
+
+function withResolvers<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}

@@ -1,0 +1,74 @@
+import { parentPort, type Transferable } from 'node:worker_threads';
+import { ERROR_CODES, type ErrorCode, MemoryError } from '../core/errors.js';
+
+/** A job posted to a pool worker; `id` pairs it with its reply. */
+export interface WorkerRequest<P> {
+  id: number;
+  payload: P;
+}
+
+/** What a failed job sends back: a MemoryError without its prototype, rebuilt by the pool. */
+export interface WorkerFailure {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export type WorkerReply<R> =
+  | { id: number; ok: true; result: R }
+  | { id: number; ok: false; error: WorkerFailure };
+
+/** A job's result and the buffers to move (not copy) to the main thread with it. */
+export interface WorkerResult<R> {
+  result: R;
+  transfer?: Transferable[];
+}
+
+/**
+ * Worker side of the pool: answers each request with `handle`'s result, or with the error it threw
+ * (a MemoryError keeps its code; anything else becomes `fallback`). Does nothing outside a worker thread,
+ * so importing a worker module by mistake is harmless.
+ */
+export function serveRequests<P, R>(
+  handle: (payload: P) => Promise<WorkerResult<R>>,
+  fallback: ErrorCode = 'EMBEDDING_ERROR',
+): void {
+  const port = parentPort;
+  if (!port) return;
+  port.on('message', (request: WorkerRequest<P>) => {
+    handle(request.payload).then(
+      ({ result, transfer }) => {
+        const reply: WorkerReply<R> = { id: request.id, ok: true, result };
+        port.postMessage(reply, transfer ?? []);
+      },
+      (error: unknown) => {
+        const reply: WorkerReply<R> = { id: request.id, ok: false, error: toFailure(error, fallback) };
+        port.postMessage(reply);
+      },
+    );
+  });
+}
+
+function toFailure(error: unknown, fallback: ErrorCode): WorkerFailure {
+  if (error instanceof MemoryError) {
+    // details may hold values that cannot be cloned; a failure must always reach the caller.
+    const details = error.details && cloneable(error.details) ? error.details : undefined;
+    return { code: error.code, message: error.message, ...(details ? { details } : {}) };
+  }
+  return { code: fallback, message: error instanceof Error ? error.message : String(error) };
+}
+
+function cloneable(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Rebuilds a worker's failure on the main thread, trusting only known codes. */
+export function fromFailure(failure: WorkerFailure, fallback: ErrorCode): MemoryError {
+  const code = (ERROR_CODES as readonly string[]).includes(failure.code) ? failure.code : fallback;
+  return new MemoryError(code, failure.message, failure.details ? { details: failure.details } : undefined);
+}
