@@ -27,6 +27,8 @@ export interface EmbeddingsConfig {
   /** Name of the environment variable holding the API key (not the key itself). */
   keyEnv?: string;
   dimensions?: number;
+  /** Worker threads of the local model (`use`): 1 by default, `0` runs it on the calling thread; capped at the cores. */
+  workers?: number;
 }
 
 const OPENAI_URL = 'https://api.openai.com/v1';
@@ -39,7 +41,8 @@ const OPENAI_URL = 'https://api.openai.com/v1';
  *
  * @example
  * const provider = createEmbeddingProvider(embeddingsConfigFromEnv(process.env));
- * const model = createEmbeddingProvider({ provider: 'use' }); // the local Universal Sentence Encoder
+ * const model = createEmbeddingProvider({ provider: 'use' }); // the local Universal Sentence Encoder, in a worker
+ * const two = createEmbeddingProvider({ provider: 'use', workers: 2 }); // two workers, two copies of the model
  * const local = createEmbeddingProvider({ provider: 'openai', url: 'http://127.0.0.1:11434/v1', model: 'nomic-embed-text', dimensions: 768 });
  */
 export function createEmbeddingProvider(
@@ -54,7 +57,7 @@ export function createEmbeddingProvider(
           `--embeddings use has 512 dimensions, not ${config.dimensions}`,
         );
       }
-      return createUseEmbedder();
+      return createUseEmbedder(config.workers === undefined ? {} : { workers: config.workers });
     case 'hash':
       return createHashEmbedder({ dimensions: config.dimensions ?? 384 });
     case 'openai': {
@@ -97,6 +100,7 @@ const ALLOWED = {
   SLMEM_EMBEDDINGS_URL: 'an http(s) URL such as http://127.0.0.1:11434/v1',
   SLMEM_EMBEDDINGS_KEY_ENV: 'the name of an environment variable (letters, digits and _)',
   SLMEM_EMBEDDINGS_DIMENSIONS: 'a whole number from 1 to 65536',
+  SLMEM_EMBEDDINGS_WORKERS: 'a whole number of worker threads from 0 (the calling thread) to 1024',
 } as const;
 
 const EmbeddingsEnvSchema = z.object({
@@ -114,12 +118,17 @@ const EmbeddingsEnvSchema = z.object({
     unset,
     z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(65_536)).optional(),
   ),
+  SLMEM_EMBEDDINGS_WORKERS: z.preprocess(
+    unset,
+    z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(0).max(1024)).optional(),
+  ),
 });
 
 /**
  * Reads the embeddings settings from `SLMEM_EMBEDDINGS` (use | hash | openai | transformers; the default,
  * `hash`, when unset), `SLMEM_EMBEDDINGS_MODEL`, `SLMEM_EMBEDDINGS_URL`, `SLMEM_EMBEDDINGS_KEY_ENV` and
- * `SLMEM_EMBEDDINGS_DIMENSIONS`. An empty variable counts as unset; a bad one is INVALID_INPUT.
+ * `SLMEM_EMBEDDINGS_DIMENSIONS` and `SLMEM_EMBEDDINGS_WORKERS` (threads of the local model). An empty variable
+ * counts as unset; a bad one is INVALID_INPUT.
  *
  * @example
  * embeddingsConfigFromEnv({ SLMEM_EMBEDDINGS: 'use' });
@@ -145,5 +154,6 @@ export function embeddingsConfigFromEnv(env: Record<string, string | undefined>)
   if (vars.SLMEM_EMBEDDINGS_URL !== undefined) config.url = vars.SLMEM_EMBEDDINGS_URL;
   if (vars.SLMEM_EMBEDDINGS_KEY_ENV !== undefined) config.keyEnv = vars.SLMEM_EMBEDDINGS_KEY_ENV;
   if (vars.SLMEM_EMBEDDINGS_DIMENSIONS !== undefined) config.dimensions = vars.SLMEM_EMBEDDINGS_DIMENSIONS;
+  if (vars.SLMEM_EMBEDDINGS_WORKERS !== undefined) config.workers = vars.SLMEM_EMBEDDINGS_WORKERS;
   return config;
 }

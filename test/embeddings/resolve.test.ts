@@ -24,6 +24,13 @@ describe('createEmbeddingProvider', () => {
     expect([provider.id, provider.dimensions]).toEqual(['use-lite-512', 512]);
   });
 
+  it('gives the USE provider its worker count, refusing one that is not a whole number', () => {
+    expect(createEmbeddingProvider({ provider: 'use', workers: 0 }).id).toBe('use-lite-512');
+    expect(invalid(() => createEmbeddingProvider({ provider: 'use', workers: -1 })).message).toMatch(
+      /^workers must be a whole number from 0/,
+    );
+  });
+
   it('builds the hash provider, 384 dimensions unless told otherwise', () => {
     expect(createEmbeddingProvider({ provider: 'hash' }).id).toBe('hash-v1-384');
     expect(createEmbeddingProvider({ provider: 'hash', dimensions: 128 }).dimensions).toBe(128);
@@ -98,6 +105,7 @@ describe('embeddingsConfigFromEnv', () => {
       SLMEM_EMBEDDINGS_URL: 'http://127.0.0.1:11434/v1',
       SLMEM_EMBEDDINGS_KEY_ENV: 'OLLAMA_KEY',
       SLMEM_EMBEDDINGS_DIMENSIONS: '768',
+      SLMEM_EMBEDDINGS_WORKERS: '2',
       UNRELATED: 'x',
     });
     expect(config).toEqual({
@@ -106,6 +114,11 @@ describe('embeddingsConfigFromEnv', () => {
       url: 'http://127.0.0.1:11434/v1',
       keyEnv: 'OLLAMA_KEY',
       dimensions: 768,
+      workers: 2,
+    });
+    expect(embeddingsConfigFromEnv({ SLMEM_EMBEDDINGS: 'use', SLMEM_EMBEDDINGS_WORKERS: '0' })).toEqual({
+      provider: 'use',
+      workers: 0,
     });
   });
 
@@ -121,6 +134,9 @@ describe('embeddingsConfigFromEnv', () => {
     );
     expect(invalid(() => embeddingsConfigFromEnv({ SLMEM_EMBEDDINGS_KEY_ENV: 'MY KEY' })).message).toMatch(
       /^SLMEM_EMBEDDINGS_KEY_ENV must be the name of an environment variable/,
+    );
+    expect(invalid(() => embeddingsConfigFromEnv({ SLMEM_EMBEDDINGS_WORKERS: 'two' })).message).toMatch(
+      /^SLMEM_EMBEDDINGS_WORKERS must be a whole number of worker threads from 0/,
     );
   });
 });
