@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { SelfLearningMemory } from '../src/memory/index.js';
 import type { BenchContext } from './context.js';
 import { fill, generate, openBench, queries } from './fixtures.js';
-import { rssMb, type Stats, sample, TARGETS, timed } from './measure.js';
-import { benchCompletion } from './operations.js';
+import { rssMb, type Stats, sample, timed } from './measure.js';
+import { benchCompletion, benchStartAndLog } from './operations.js';
 
 export interface GrowthRow {
   episodes: number;
@@ -14,67 +15,68 @@ export interface GrowthRow {
   reindexSec: number;
   lexical: Stats;
   hybrid: Stats;
+  playbook: Stats;
+  start: Stats;
+  logStep: Stats;
   complete: Stats;
   rssMb: number;
   peakRssMb: number;
   dbMb: number;
 }
 
+export interface GrowthOptions {
+  /** A SQLite file (default: growth.db in the bench folder) or a PostgreSQL URL. */
+  db?: string;
+  /** Megabytes the store takes (default: the file and its WAL). */
+  measureMb?: (db: string) => Promise<number>;
+  /** Log import and reindex progress every this many episodes (default 10,000). */
+  progressEvery?: number;
+}
+
 /**
- * One store grown 1k → 10k → (100k): at each size, retrieval (lexical, hybrid hash) and completion of 20 steps.
- * `db` is a SQLite file by default, or a PostgreSQL URL (the same operations on the same generated episodes).
+ * One store grown through `ctx.sizes.growth` (1k → 10k → 100k) with `importEpisodes` (batches of 1,000, no
+ * embedding) and `reindex()` (hash); at each size every operation of issue 11's table. `db` is a SQLite file
+ * by default, or a PostgreSQL URL (the same operations on the same generated episodes).
  */
-export async function benchGrowth(
-  ctx: BenchContext,
-  db: string = join(ctx.dir, 'growth.db'),
-  measureMb: (db: string) => Promise<number> = async (path) => fileMb(path) + fileMb(`${path}-wal`),
-): Promise<GrowthRow[]> {
+export async function benchGrowth(ctx: BenchContext, options: GrowthOptions = {}): Promise<GrowthRow[]> {
+  const db = options.db ?? join(ctx.dir, 'growth.db');
+  const measureMb = options.measureMb ?? (async (path) => fileMb(path) + fileMb(`${path}-wal`));
+  const every = options.progressEvery ?? 10_000;
   const memory = await openBench(db, 'hash');
   const rows: GrowthRow[] = [];
   let stored = 0;
   try {
     for (const size of ctx.sizes.growth) {
+      const from = stored;
       const started = performance.now();
       for (; stored < size; stored += 1000) {
         await fill(memory, generate(ctx.sources, ctx.rng, Math.min(1000, size - stored), stored), 1000);
-        if ((stored + 1000) % 10_000 === 0 && stored + 1000 < size) {
-          const rate =
-            (stored + 1000 - (rows.at(-1)?.episodes ?? 0)) / ((performance.now() - started) / 1000);
-          ctx.log(`growth: ${stored + 1000} episodes imported (${rate.toFixed(0)} episodes/s)`);
+        const now = Math.min(size, stored + 1000);
+        if (now % every === 0 && now < size) {
+          const rate = (now - from) / ((performance.now() - started) / 1000);
+          ctx.log(`growth: ${now} episodes imported (${rate.toFixed(0)} episodes/s)`);
         }
       }
       const importSec = (performance.now() - started) / 1000;
-      const reindexSec = (await timed(() => memory.reindex())) / 1000;
+      ctx.log(`growth: ${size} episodes imported in ${importSec.toFixed(1)} s; reindexing`);
+      const logged = { episode: 0, pattern: 0 };
+      const reindexSec =
+        (await timed(() =>
+          memory.reindex(({ kind, done, total }) => {
+            if (done === 0 || (done - logged[kind] < every && done < total)) return;
+            logged[kind] = done;
+            ctx.log(`growth: reindex ${kind}s ${done} of ${total}`);
+          }),
+        )) / 1000;
       ctx.log(
         `growth: ${size} episodes (import ${importSec.toFixed(1)} s, reindex ${reindexSec.toFixed(1)} s)`,
       );
-      const n = size >= 100_000 ? ctx.n.few : ctx.n.medium;
-      const texts = queries(ctx.sources, ctx.rng, n + 10);
-      const text = (i: number) => texts[(i + texts.length) % texts.length]!;
-      const options = { n, warmup: 10, targetMs: TARGETS.retrieve };
-      const lexicalMemory = await openBench(db, false);
-      let lexical: Stats;
-      try {
-        lexical = await sample(`retrieve lexical @${size}`, options, (i) =>
-          timed(() => lexicalMemory.retrieve({ task: text(i) })),
-        );
-      } finally {
-        await lexicalMemory.close();
-      }
-      const hybrid = await sample(`retrieve hybrid @${size}`, options, (i) =>
-        timed(() => memory.retrieve({ task: text(i) })),
-      );
-      const complete = await benchCompletion(ctx, memory, 20, n, `complete 20 @${size}`);
-      const { rss, peak } = rssMb();
       rows.push({
         episodes: size,
-        importPerSec: (size - (rows.at(-1)?.episodes ?? 0)) / importSec,
+        importPerSec: (size - from) / importSec,
         reindexSec,
-        lexical,
-        hybrid,
-        complete,
-        rssMb: rss,
-        peakRssMb: peak,
+        ...(await measureAt(ctx, memory, db, size)),
+        ...rss(),
         dbMb: await measureMb(db),
       });
     }
@@ -82,6 +84,46 @@ export async function benchGrowth(
     await memory.close();
   }
   return rows;
+}
+
+type Measured = Pick<GrowthRow, 'lexical' | 'hybrid' | 'playbook' | 'start' | 'logStep' | 'complete'>;
+
+/** Every timed operation at one size: the expensive ones `ctx.n.few` times from 100k on. */
+async function measureAt(
+  ctx: BenchContext,
+  memory: SelfLearningMemory,
+  db: string,
+  size: number,
+): Promise<Measured> {
+  const n = size >= 100_000 ? ctx.n.few : ctx.n.medium;
+  const texts = queries(ctx.sources, ctx.rng, n + 10);
+  const text = (i: number) => texts[(i + texts.length) % texts.length]!;
+  const options = { n, warmup: Math.min(10, n) };
+  const lexicalMemory = await openBench(db, false);
+  let lexical: Stats;
+  try {
+    lexical = await sample(`retrieve lexical @${size}`, options, (i) =>
+      timed(() => lexicalMemory.retrieve({ task: text(i) })),
+    );
+  } finally {
+    await lexicalMemory.close();
+  }
+  ctx.log(`growth: ${size} lexical p95 ${lexical.p95.toFixed(2)} ms`);
+  const hybrid = await sample(`retrieve hybrid @${size}`, options, (i) =>
+    timed(() => memory.retrieve({ task: text(i) })),
+  );
+  const playbook = await sample(`playbook @${size}`, options, (i) =>
+    timed(() => memory.playbook({ task: text(i) })),
+  );
+  const [start, logStep] = await benchStartAndLog(ctx, memory, ctx.n.cheap, ` @${size}`);
+  const complete = await benchCompletion(ctx, memory, 20, n, `complete 20 @${size}`);
+  ctx.log(`growth: ${size} measured (hybrid p95 ${hybrid.p95.toFixed(2)} ms)`);
+  return { lexical, hybrid, playbook, start, logStep, complete };
+}
+
+function rss(): { rssMb: number; peakRssMb: number } {
+  const { rss, peak } = rssMb();
+  return { rssMb: rss, peakRssMb: peak };
 }
 
 function fileMb(path: string): number {

@@ -19,24 +19,7 @@ export async function benchOperations(ctx: BenchContext): Promise<Stats[]> {
     await fill(memory, generate(sources, rng, ctx.sizes.ops), 100);
     await memory.reindex();
     ctx.log(`operations: store of ${ctx.sizes.ops} episodes ready`);
-    const tasks = generate(sources, rng, n.cheap + 50);
-    const record = (i: number) => tasks[(i + tasks.length) % tasks.length]!;
-
-    const started: string[] = [];
-    stats.push(
-      await sample('start episode', { n: n.cheap, warmup: 20, targetMs: TARGETS.start }, async (i) => {
-        const { task, context } = record(i);
-        return timed(async () => started.push((await memory.startEpisode({ task, ...opt(context) })).id));
-      }),
-    );
-    const logged = stepsFor(record(0), sources, rng, 200);
-    stats.push(
-      await sample('log step (awaited)', { n: n.cheap, warmup: 20, targetMs: TARGETS.logStep }, (i) =>
-        timed(() =>
-          memory.logStep(started[(i + started.length) % started.length]!, logged[(i + 200) % 200]!),
-        ),
-      ),
-    );
+    stats.push(...(await benchStartAndLog(ctx, memory, n.cheap)));
     for (const [steps, count] of [
       [5, n.cheap],
       [20, n.medium],
@@ -60,6 +43,37 @@ export async function benchOperations(ctx: BenchContext): Promise<Stats[]> {
     await memory.close();
   }
   return stats;
+}
+
+/**
+ * `startEpisode` `count` times, then `logStep` (awaited: committed) `count` times into the started episodes,
+ * which stay active. `suffix` names the store size in the growth table.
+ */
+export async function benchStartAndLog(
+  ctx: BenchContext,
+  memory: SelfLearningMemory,
+  count: number,
+  suffix = '',
+): Promise<[start: Stats, logStep: Stats]> {
+  const tasks = generate(ctx.sources, ctx.rng, count + 50);
+  const record = (i: number) => tasks[(i + tasks.length) % tasks.length]!;
+  const started: string[] = [];
+  const start = await sample(
+    `start episode${suffix}`,
+    { n: count, warmup: 20, targetMs: TARGETS.start },
+    async (i) => {
+      const { task, context } = record(i);
+      return timed(async () => started.push((await memory.startEpisode({ task, ...opt(context) })).id));
+    },
+  );
+  const logged = stepsFor(record(0), ctx.sources, ctx.rng, 200);
+  const logStep = await sample(
+    `log step (awaited)${suffix}`,
+    { n: count, warmup: 20, targetMs: TARGETS.logStep },
+    (i) =>
+      timed(() => memory.logStep(started[(i + started.length) % started.length]!, logged[(i + 200) % 200]!)),
+  );
+  return [start, logStep];
 }
 
 /** Completion of an episode of `steps` steps: the steps are logged untimed, then background embedding waited. */

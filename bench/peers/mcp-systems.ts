@@ -21,6 +21,8 @@ export interface McpSystem {
 
 const require = createRequire(import.meta.url);
 const SLMEM_MAIN = resolve(import.meta.dirname, '../../dist/cli/main.js');
+const SLMEM_SRC = resolve(import.meta.dirname, '../../src/cli/main.ts');
+const TSX = import.meta.resolve('tsx');
 
 async function call(
   client: Client,
@@ -74,34 +76,41 @@ export const serverMemory: McpSystem = {
   },
 };
 
-/** Our server: the built CLI with hash embeddings on a temp database. */
-export const slmem: McpSystem = {
-  name: 'slmem',
-  write: 'start_episode + complete_episode',
-  search: 'search_episodes {query, limit: 5}',
-  connect(dir) {
-    if (!existsSync(SLMEM_MAIN)) throw new Error(`${SLMEM_MAIN} is missing: run "npm run build" first`);
-    return connect(
-      'slmem',
-      process.execPath,
-      [SLMEM_MAIN, '--db', join(dir, 'memory.db'), '--embeddings', 'hash', 'mcp'],
-      { SLMEM_DB: '' },
-    );
-  },
-  async store(client, memory) {
-    const { episode_id } = (await call(client, 'start_episode', {
-      task: memory.text,
-      domain: memory.site,
-    })) as {
-      episode_id: string;
-    };
-    await call(client, 'complete_episode', { episode_id, outcome: 'success', verdict: 'done' });
-    return episode_id;
-  },
-  async find(client, query) {
-    const { episodes } = (await call(client, 'search_episodes', { query, limit: 5 })) as {
-      episodes?: Array<{ episode_id: string }>;
-    };
-    return (episodes ?? []).map((e) => e.episode_id);
-  },
-};
+/**
+ * Our server with hash embeddings on a temp database: the built CLI (`dist`, what users run), or the source
+ * through tsx (`src`, no build needed: what `npm run bench -- --peers` measures beside its growth).
+ */
+export function slmemSystem(entry: 'dist' | 'src'): McpSystem {
+  return {
+    name: 'slmem',
+    write: 'start_episode + complete_episode',
+    search: 'search_episodes {query, limit: 5}',
+    connect(dir) {
+      const args = ['--db', join(dir, 'memory.db'), '--embeddings', 'hash', 'mcp'];
+      const env = { SLMEM_DB: '' };
+      if (entry === 'src')
+        return connect('slmem', process.execPath, ['--import', TSX, SLMEM_SRC, ...args], env);
+      if (!existsSync(SLMEM_MAIN)) throw new Error(`${SLMEM_MAIN} is missing: run "npm run build" first`);
+      return connect('slmem', process.execPath, [SLMEM_MAIN, ...args], env);
+    },
+    async store(client, memory) {
+      const { episode_id } = (await call(client, 'start_episode', {
+        task: memory.text,
+        domain: memory.site,
+      })) as {
+        episode_id: string;
+      };
+      await call(client, 'complete_episode', { episode_id, outcome: 'success', verdict: 'done' });
+      return episode_id;
+    },
+    async find(client, query) {
+      const { episodes } = (await call(client, 'search_episodes', { query, limit: 5 })) as {
+        episodes?: Array<{ episode_id: string }>;
+      };
+      return (episodes ?? []).map((e) => e.episode_id);
+    },
+  };
+}
+
+/** The built CLI (`npm run bench:peers` builds first). */
+export const slmem: McpSystem = slmemSystem('dist');

@@ -1,6 +1,7 @@
 import type { McpRun } from './mcp-bench.js';
 import type { RetrievalRow } from './orama-bench.js';
 import { ratio, table } from './stats.js';
+import type { Verdict } from './suite.js';
 
 const ms = (value: number) => value.toFixed(2);
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
@@ -76,5 +77,19 @@ export function retrievalTable(rows: readonly RetrievalRow[]): string {
         ratio(row.latency.p50, ours?.latency.p50),
       ];
     }),
+  );
+}
+
+/** One row per comparison the issue names: their p95 over ours, the quality of both, and whether we win. */
+export function versusTable(verdicts: readonly Verdict[]): string {
+  return table(
+    ['versus', 'p95 theirs / ours', 'quality ours / theirs', 'faster at equal quality', 'note'],
+    verdicts.map((v) => [
+      v.versus,
+      `${v.p95Ratio.toFixed(2)}x`,
+      `${pct(v.quality.slmem)} / ${pct(v.quality.peer)}`,
+      v.faster ? 'yes' : 'NO',
+      v.note,
+    ]),
   );
 }
