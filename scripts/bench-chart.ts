@@ -144,7 +144,8 @@ function panel(s: ChartSeries, color: string, x0: number, y0: number): string {
       const miss = p.p95 > targetAt(s.target, p.episodes);
       out.push(
         `<circle cx="${fixed(sx(p.episodes))}" cy="${fixed(sy(p.p95))}" r="${miss ? 5 : 4}" fill="${miss ? '#ffffff' : color}" stroke="${miss ? MISS : color}" stroke-width="${miss ? 2.5 : 1}"><title>${xml(`${s.target.label} at ${sizeLabel(p.episodes)}: p95 ${msLabel(p.p95)} ms${miss ? ' (over target)' : ''}`)}</title></circle>`,
-        `<text x="${fixed(sx(p.episodes) + 7)}" y="${fixed(sy(p.p95) - 7)}" fill="#222" font-size="11">${msLabel(p.p95)}</text>`,
+        // Beside the point, above it unless that would touch the panel's title.
+        `<text x="${fixed(sx(p.episodes) + 7)}" y="${fixed(sy(p.p95) < top + 14 ? sy(p.p95) + 16 : sy(p.p95) - 7)}" fill="#222" font-size="11">${msLabel(p.p95)}</text>`,
       );
     }
   }
