@@ -1,4 +1,4 @@
-import { type ResourceLimits, type Transferable, Worker, type WorkerOptions } from 'node:worker_threads';
+import { type Transferable, Worker } from 'node:worker_threads';
 import { MemoryError } from '../core/index.js';
 import { fromFailure, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
@@ -10,8 +10,6 @@ export interface WorkerPoolOptions {
   size: number;
   /** Names the workers in error messages, e.g. `use-lite-512`. */
   name: string;
-  /** Heap limits of each worker. */
-  resourceLimits?: ResourceLimits;
 }
 
 /** Workers running a module's jobs off the main thread. */
@@ -45,10 +43,7 @@ export function createWorkerPool<P, R>(options: WorkerPoolOptions): WorkerPool<P
   let nextId = 0;
 
   const spawn = (): Slot<R> => {
-    const worker = startWorker(
-      options.url,
-      options.resourceLimits ? { resourceLimits: options.resourceLimits } : {},
-    );
+    const worker = startWorker(options.url);
     worker.unref();
     const slot: Slot<R> = { worker, jobs: new Map() };
     slots.push(slot);
@@ -139,14 +134,11 @@ export function createWorkerPool<P, R>(options: WorkerPoolOptions): WorkerPool<P
  * worker, and on Node 20 a loader given with `--import` does not reach a worker's entry module; so the worker
  * registers tsx itself (a dev dependency, present wherever the sources run) and then imports the module.
  */
-function startWorker(url: URL, options: WorkerOptions): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
+function startWorker(url: URL): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url);
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(url.href);
-  return new Worker(`import(${tsx}).then((tsx) => tsx.tsImport(${entry}, ${entry}))`, {
-    ...options,
-    eval: true,
-  });
+  return new Worker(`import(${tsx}).then((tsx) => tsx.tsImport(${entry}, ${entry}))`, { eval: true });
 }
 
 function withResolvers<T>(): {
