@@ -95,7 +95,17 @@ export function createWorkerPool<P, R>(options: WorkerPoolOptions): WorkerPool<P
 
   return {
     run(payload, transfer = []) {
-      const slot = pick();
+      let slot: Slot<R>;
+      try {
+        slot = pick();
+      } catch (error) {
+        // A Worker refused at construction, or the sources run without tsx installed.
+        return Promise.reject(
+          new MemoryError('EMBEDDING_ERROR', `could not start the ${options.name} worker: ${reason(error)}`, {
+            cause: error,
+          }),
+        );
+      }
       const id = nextId++;
       const { promise, resolve, reject } = withResolvers<R>();
       slot.jobs.set(id, { resolve, reject, done: promise.catch(() => undefined) });
@@ -105,16 +115,8 @@ export function createWorkerPool<P, R>(options: WorkerPoolOptions): WorkerPool<P
         slot.worker.postMessage(request, transfer);
       } catch (error) {
         forget(slot, id);
-        const reason = error instanceof Error ? error.message : String(error);
-        reject(
-          new MemoryError(
-            'EMBEDDING_ERROR',
-            `could not send a job to the ${options.name} worker: ${reason}`,
-            {
-              cause: error,
-            },
-          ),
-        );
+        const message = `could not send a job to the ${options.name} worker: ${reason(error)}`;
+        reject(new MemoryError('EMBEDDING_ERROR', message, { cause: error }));
       }
       return promise;
     },
@@ -139,6 +141,10 @@ function startWorker(url: URL): Worker {
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(url.href);
   return new Worker(`import(${tsx}).then((tsx) => tsx.tsImport(${entry}, ${entry}))`, { eval: true });
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function withResolvers<T>(): {
