@@ -26,7 +26,7 @@ const USAGE = `usage: npm run bench -- [--quick | --full | --huge] [--peers]
   --quick   fewer samples, growth to 10k only, a 300-episode local-model store (about 1 minute; results.json not written)
   --full    growth also at 100k episodes, and the peers (about 15 minutes in all)
   --peers   also Orama and the official MCP memory server, in the same run (about 4 more minutes)
-  --huge    only a 1M-episode store: import, reindex, the growth table at 1M (hours; writes bench/results-huge.json)
+  --huge    only a 1M-episode store: import, reindex, the growth table at 1M (about an hour; bench/results-huge.json)
   --growth-only   only the growth table(s) (results.json not written)
   --postgres-only only the PostgreSQL growth table (needs SLMEM_BENCH_PG)
 With SLMEM_BENCH_PG=postgres://… the growth runs again on that server (in a schema of its own, dropped after).
