@@ -1,5 +1,6 @@
-import { type Episode, isCompleted, MemoryError } from '../core/index.js';
+import { type Episode, isCompleted, MemoryError, type ToolEvidence } from '../core/index.js';
 import { toolEvidenceOf } from '../learning/index.js';
+import { toolCountDeltas } from './import.js';
 import type { WriteTx } from './port.js';
 import type { LoadBatch } from './storage.js';
 
@@ -8,16 +9,18 @@ import type { LoadBatch } from './storage.js';
  * first (so the checkpoints and links of this batch find theirs), then the rest, each exactly as given.
  */
 export async function loadBatch(tx: WriteTx, batch: LoadBatch): Promise<void> {
+  const evidence: ToolEvidence[] = [];
   for (const episode of batch.episodes ?? []) {
     await tx.insertEpisode(episode);
     if (isCompleted(episode)) {
       await tx.finishEpisode(episode);
-      // Counts only add, so recomputing them episode by episode gives the source's counts for these episodes.
-      await tx.addToolEvidence(toolEvidenceOf(episode));
+      // Counts only add, so recomputing them from these episodes gives the source's counts for them.
+      evidence.push(toolEvidenceOf(episode));
     } else if (episode.outcome !== undefined || episode.endedAt !== undefined) {
       throw halfCompleted(episode);
     }
   }
+  if (evidence.length > 0) await tx.addToolCounts(toolCountDeltas(evidence));
   if (batch.patterns?.length) await tx.upsertPatterns(batch.patterns, new Map());
   if (batch.heuristics?.length) await tx.upsertHeuristics(batch.heuristics);
   for (const feedback of batch.feedback ?? []) await tx.insertFeedback(feedback);

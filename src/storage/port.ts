@@ -9,7 +9,6 @@ import type {
   MemoryError,
   Pattern,
   Step,
-  ToolEvidence,
 } from '../core/index.js';
 import type { StorageBackend, StoredVector } from './storage.js';
 
@@ -74,6 +73,15 @@ export type PortReads = Partial<Pick<StorageBackend, 'findCandidates' | 'loadCan
     | 'backup'
   >;
 
+/** What to add to one stored tool count (see `ToolEvidence`). */
+export interface ToolCountDelta {
+  domain: string;
+  feature: string;
+  tool: string;
+  successes: number;
+  failures: number;
+}
+
 /** An episode's state as a writer needs it. */
 export interface EpisodeHead {
   id: string;
@@ -100,8 +108,16 @@ export interface WriteTx {
    */
   savepoint<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: MemoryError }>;
 
+  /** The ids among `ids` that an episode of any namespace has (episode ids are unique across the store). */
+  takenEpisodeIds(ids: readonly string[]): Promise<Set<string>>;
   /** Inserts the episode with its tags and steps (no outcome yet); CONFLICT when the id is stored anywhere. */
   insertEpisode(episode: Episode): Promise<void>;
+  /**
+   * Inserts finished episodes in the order given, each stored as `insertEpisode` then `finishEpisode` would
+   * store it (tags, steps, outcome, learned ids, full-text entry), in few statements; CONFLICT when an id is
+   * stored anywhere.
+   */
+  insertCompletedEpisodes(episodes: readonly CompletedEpisode[]): Promise<void>;
   /** Appends steps (their `seq` already assigned) and records the last `seq` as the step count. */
   appendSteps(episodeId: string, steps: readonly Step[]): Promise<void>;
   /** Writes the outcome, reward, reflection, summary and learned ids, and indexes the episode for full-text search. */
@@ -126,8 +142,8 @@ export interface WriteTx {
   /** Stored heuristics with these triggers; rows that no longer parse are deleted and left out. */
   heuristicsByTriggers(triggers: readonly string[]): Promise<Heuristic[]>;
   upsertHeuristics(heuristics: readonly Heuristic[]): Promise<void>;
-  /** Adds one episode's evidence to the tool counts (counts only add). */
-  addToolEvidence(evidence: ToolEvidence): Promise<void>;
+  /** Adds to the tool counts (counts only add); one entry per (domain, feature, tool), in any order. */
+  addToolCounts(counts: readonly ToolCountDelta[]): Promise<void>;
 
   insertFeedback(feedback: Feedback): Promise<void>;
   insertCheckpoint(checkpoint: Checkpoint): Promise<void>;

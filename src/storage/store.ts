@@ -12,6 +12,7 @@ import {
   type Pattern,
   type Step,
 } from '../core/index.js';
+import { checkImportable, importBatch, noOutcome, toolCountDeltas } from './import.js';
 import { loadBatch } from './load.js';
 import type { StoragePort, WriteTx } from './port.js';
 import type {
@@ -94,20 +95,14 @@ export class Store implements StorageBackend {
   }
 
   /**
-   * The whole batch in one transaction, first without savepoints (a server slows down past a few dozen
-   * subtransactions in one transaction); when a record fails, again with one savepoint per record, so that only
-   * the failing records are left out.
+   * The whole batch in one transaction, its work done once per batch (`importBatch`). When a record fails in a
+   * way only the store finds out, the batch runs again record by record, one savepoint each, so that only the
+   * failing records are left out (a server slows down past a few dozen subtransactions in one transaction, so
+   * this is the fallback, not the way).
    */
   async importEpisodes(episodes: Episode[], learn: Learn): Promise<ImportResult[]> {
     try {
-      return await this.#port.transaction(async (tx) => {
-        const results: ImportResult[] = [];
-        for (const episode of episodes) {
-          results.push({ ok: true, episode: (await importOne(tx, episode, learn)).episode });
-        }
-        if (results.length > 0) await tx.bumpGeneration();
-        return results;
-      });
+      return await this.#port.transaction((tx) => importBatch(tx, episodes, learn));
     } catch (error) {
       if (!(error instanceof MemoryError) || !RECORD_ERRORS.has(error.code)) throw error;
     }
@@ -291,14 +286,10 @@ const RECORD_ERRORS = new Set<string>(['CONFLICT', 'INVALID_INPUT', 'LIMIT_EXCEE
 
 /** Stores one finished episode and learns from it. */
 async function importOne(tx: WriteTx, episode: Episode, learn: Learn): Promise<LearningResult> {
-  if (!episode.outcome || !episode.endedAt) {
-    throw new MemoryError(
-      'INVALID_INPUT',
-      `episode ${episode.id} has no outcome; only finished episodes can be imported`,
-    );
-  }
+  const ended = checkImportable(episode);
+  if (!ended) throw noOutcome(episode);
   await tx.insertEpisode(episode);
-  return learnAndStore(tx, { ...episode, outcome: episode.outcome, endedAt: episode.endedAt }, learn);
+  return learnAndStore(tx, ended, learn);
 }
 
 /** `findCandidates` from the single reads, in parallel. */
@@ -349,7 +340,7 @@ async function learnAndStore(
   await tx.finishEpisode(result.episode);
   await tx.upsertPatterns(result.patterns, new Map(patterns.map((p) => [p.id, p.description])));
   await tx.upsertHeuristics(result.heuristics);
-  await tx.addToolEvidence(result.toolEvidence);
+  await tx.addToolCounts(toolCountDeltas([result.toolEvidence]));
   return result;
 }
 

@@ -1,4 +1,5 @@
-import type { Heuristic, Pattern, ToolEvidence } from '../../core/index.js';
+import type { Heuristic, Pattern } from '../../core/index.js';
+import type { ToolCountDelta } from '../port.js';
 import { parseRows, rowToHeuristic, rowToPattern } from '../rows.js';
 import { bodiesByColumn, type Db } from './pg-reads.js';
 
@@ -92,24 +93,24 @@ export async function upsertHeuristics(db: Db, ns: string, heuristics: readonly 
   );
 }
 
-export async function addToolEvidence(db: Db, ns: string, evidence: ToolEvidence): Promise<void> {
-  if (evidence.features.length === 0 || evidence.tools.length === 0) return;
-  // Every (feature, tool) pair once, counted as often as it occurs; rows in one order, so that two writers
-  // lock shared rows in the same order.
+export async function addToolCounts(db: Db, ns: string, counts: readonly ToolCountDelta[]): Promise<void> {
+  if (counts.length === 0) return;
+  // Rows in one order, so that two writers lock shared rows in the same order.
   await db.query(
     `INSERT INTO tool_evidence (namespace, domain, feature, tool, successes, failures)
-       SELECT $1, $2, f, t, $5 * count(*), $6 * count(*) FROM unnest($3::text[]) AS f, unnest($4::text[]) AS t
-       GROUP BY f, t ORDER BY f COLLATE "C", t COLLATE "C"
+       SELECT $1, d, f, t, s, x FROM unnest($2::text[], $3::text[], $4::text[], $5::integer[], $6::integer[])
+         AS c(d, f, t, s, x)
+       ORDER BY d COLLATE "C", f COLLATE "C", t COLLATE "C"
        ON CONFLICT (namespace, domain, feature, tool) DO UPDATE SET
          successes = tool_evidence.successes + excluded.successes,
          failures = tool_evidence.failures + excluded.failures`,
     [
       ns,
-      evidence.domain,
-      evidence.features,
-      evidence.tools,
-      evidence.success ? 1 : 0,
-      evidence.success ? 0 : 1,
+      counts.map((c) => c.domain),
+      counts.map((c) => c.feature),
+      counts.map((c) => c.tool),
+      counts.map((c) => c.successes),
+      counts.map((c) => c.failures),
     ],
   );
 }

@@ -9,9 +9,8 @@ import {
   MemoryError,
   type Pattern,
   type Step,
-  type ToolEvidence,
 } from '../../core/index.js';
-import type { EpisodeHead, WriteTx } from '../port.js';
+import type { EpisodeHead, ToolCountDelta, WriteTx } from '../port.js';
 import { ftsDocument, rowToPattern, stepValues } from '../rows.js';
 import type { StoredVector } from '../storage.js';
 import * as collab from './pg-collaboration.js';
@@ -45,6 +44,63 @@ function stepRecords(steps: readonly Step[]): string {
   return JSON.stringify(
     steps.map((step) => Object.fromEntries(stepValues(step).map((value, i) => [names[i], value]))),
   );
+}
+
+/** The episodes, their tags and their steps as the three JSON parameters of `insertCompletedEpisodes`. */
+function episodeRecords(episodes: readonly CompletedEpisode[]): [string, string, string] {
+  const rows: unknown[] = [];
+  const tags: unknown[] = [];
+  const steps: unknown[] = [];
+  episodes.forEach((done, ord) => {
+    const c = done.context;
+    const [ftsTask, ftsSummary, ftsTools, ftsReflection] = ftsDocument(done);
+    rows.push({
+      ord,
+      id: done.id,
+      task: done.task,
+      task_type: done.taskType,
+      domain: c.domain,
+      language: c.language ?? null,
+      framework: c.framework ?? null,
+      complexity: c.complexity,
+      context_tags: JSON.stringify(c.tags),
+      tags: JSON.stringify(done.tags),
+      metadata: JSON.stringify(done.metadata),
+      started_at: Date.parse(done.startedAt),
+      step_count: done.steps.length,
+      ended_at: Date.parse(done.endedAt),
+      outcome_status: done.outcome.status,
+      outcome: JSON.stringify(done.outcome),
+      reward_total: done.reward.total,
+      reward: JSON.stringify(done.reward),
+      reflection: JSON.stringify(done.reflection),
+      summary: JSON.stringify(done.summary),
+      pattern_ids: JSON.stringify(done.patternIds),
+      heuristic_ids: JSON.stringify(done.heuristicIds),
+      fts_task: ftsTask,
+      fts_summary: ftsSummary,
+      fts_tools: ftsTools,
+      fts_reflection: ftsReflection,
+    });
+    for (const tag of new Set([...done.tags, ...c.tags])) tags.push({ episode_id: done.id, tag });
+    for (const step of done.steps) {
+      const [seq, at, tool, action, params, status, output, latencyMs, tokens, metadata] = stepValues(step);
+      steps.push({
+        episode_id: done.id,
+        seq,
+        at,
+        tool,
+        action,
+        params,
+        status,
+        output,
+        latency_ms: latencyMs,
+        tokens,
+        metadata,
+      });
+    }
+  });
+  return [JSON.stringify(rows), JSON.stringify(tags), JSON.stringify(steps)];
 }
 
 /**
@@ -153,6 +209,56 @@ export class PgTx implements WriteTx {
     }
   }
 
+  async takenEpisodeIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { rows } = await this.#db.query<{ id: string }>(
+      'SELECT id FROM episodes WHERE id = ANY($1::text[])',
+      [[...new Set(ids)]],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async insertCompletedEpisodes(episodes: readonly CompletedEpisode[]): Promise<void> {
+    if (episodes.length === 0) return;
+    // One statement for the batch: the episodes in the order given (their `seq`), then their tags and steps.
+    const { rows } = await this.#db.query<{ inserted: number }>(
+      `WITH x AS (SELECT * FROM json_to_recordset($2::json) AS x(ord integer, id text, task text, task_type text,
+           domain text, language text, framework text, complexity text, context_tags text, tags text, metadata text,
+           started_at bigint, step_count integer, ended_at bigint, outcome_status text, outcome text,
+           reward_total double precision, reward text, reflection text, summary text, pattern_ids text,
+           heuristic_ids text, fts_task text, fts_summary text, fts_tools text, fts_reflection text)),
+       e AS (
+         INSERT INTO episodes (id, namespace, task, task_type, domain, language, framework, complexity,
+           context_tags, tags, metadata, started_at, step_count, ended_at, outcome_status, outcome, reward_total,
+           reward, reflection, summary, pattern_ids, heuristic_ids, fts)
+         SELECT id, $1, task, task_type, domain, language, framework, complexity, context_tags, tags, metadata,
+           started_at, step_count, ended_at, outcome_status, outcome, reward_total, reward, reflection, summary,
+           pattern_ids, heuristic_ids,
+           setweight(to_tsvector('english', fts_task), 'A') || setweight(to_tsvector('english', fts_summary), 'B')
+             || setweight(to_tsvector('english', fts_tools), 'C')
+             || setweight(to_tsvector('english', fts_reflection), 'D')
+         FROM x ORDER BY ord
+         ON CONFLICT (id) DO NOTHING RETURNING id),
+       t AS (INSERT INTO episode_tags (tag, episode_id)
+         SELECT DISTINCT y.tag, e.id FROM json_to_recordset($3::json) AS y(episode_id text, tag text)
+         JOIN e ON e.id = y.episode_id),
+       s AS (INSERT INTO steps (episode_id, seq, at, tool, action, params, status, output, latency_ms, tokens,
+           metadata)
+         SELECT e.id, z.seq, z.at, z.tool, z.action, z.params, z.status, z.output, z.latency_ms, z.tokens,
+           z.metadata
+         FROM json_to_recordset($4::json) AS z(episode_id text, seq integer, at bigint, tool text, action text,
+           params text, status text, output text, latency_ms double precision, tokens integer, metadata text)
+         JOIN e ON e.id = z.episode_id)
+       SELECT count(*) AS inserted FROM e`,
+      [this.#ns, ...episodeRecords(episodes)],
+    );
+    if (Number(rows[0]?.inserted) !== episodes.length) {
+      throw new MemoryError('CONFLICT', 'an episode of this batch already exists', {
+        details: { episodeIds: episodes.map((e) => e.id) },
+      });
+    }
+  }
+
   async appendSteps(episodeId: string, steps: readonly Step[]): Promise<void> {
     if (steps.length === 0) return;
     await this.#db.query(
@@ -240,8 +346,8 @@ export class PgTx implements WriteTx {
     return learning.upsertHeuristics(this.#db, this.#ns, heuristics);
   }
 
-  addToolEvidence(evidence: ToolEvidence): Promise<void> {
-    return learning.addToolEvidence(this.#db, this.#ns, evidence);
+  addToolCounts(counts: readonly ToolCountDelta[]): Promise<void> {
+    return learning.addToolCounts(this.#db, this.#ns, counts);
   }
 
   insertFeedback(feedback: Feedback): Promise<void> {

@@ -9,9 +9,8 @@ import type {
   MemoryError,
   Pattern,
   Step,
-  ToolEvidence,
 } from '../../core/index.js';
-import type { EpisodeHead, WriteTx } from '../port.js';
+import type { EpisodeHead, ToolCountDelta, WriteTx } from '../port.js';
 import { ftsDocument, parseRows, rowToHeuristic, rowToPattern, stepValues } from '../rows.js';
 import type { StoredVector } from '../storage.js';
 import type { Sql } from './driver.js';
@@ -80,30 +79,30 @@ export class SqliteTx implements WriteTx {
     }
   }
 
+  async takenEpisodeIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = this.#sql('SELECT id FROM episodes WHERE id IN (SELECT value FROM json_each(?))').all(
+      JSON.stringify(ids),
+    ) as Array<{ id: string }>;
+    return new Set(rows.map((r) => r.id));
+  }
+
   async insertEpisode(episode: Episode): Promise<void> {
-    const sql = this.#sql;
-    // Not `RETURNING rid` with get(): a libsql statement whose get() once threw (a duplicate id) keeps throwing.
-    const { lastInsertRowid } = sql(
-      `INSERT INTO episodes (id, namespace, task, task_type, domain, language, framework, complexity, context_tags,
-         tags, metadata, started_at, step_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      episode.id,
-      this.#ns,
-      episode.task,
-      episode.taskType,
-      episode.context.domain,
-      episode.context.language ?? null,
-      episode.context.framework ?? null,
-      episode.context.complexity,
-      JSON.stringify(episode.context.tags),
-      JSON.stringify(episode.tags),
-      JSON.stringify(episode.metadata),
-      Date.parse(episode.startedAt),
-      episode.steps.length,
-    );
-    const rid = Number(lastInsertRowid);
+    const rid = this.#insertEpisodeRow(episode, null);
     this.#indexTags(rid, [...episode.tags, ...episode.context.tags]);
     this.#insertSteps(rid, episode.steps);
+  }
+
+  async insertCompletedEpisodes(episodes: readonly CompletedEpisode[]): Promise<void> {
+    const fts = this.#sql(
+      'INSERT INTO episodes_fts (rowid, task, summary, tools, reflection) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const episode of episodes) {
+      const rid = this.#insertEpisodeRow(episode, episode);
+      this.#indexTags(rid, [...episode.tags, ...episode.context.tags]);
+      this.#insertSteps(rid, episode.steps);
+      fts.run(rid, ...ftsDocument(episode));
+    }
   }
 
   async appendSteps(episodeId: string, steps: readonly Step[]): Promise<void> {
@@ -233,14 +232,13 @@ export class SqliteTx implements WriteTx {
     }
   }
 
-  async addToolEvidence(evidence: ToolEvidence): Promise<void> {
-    const column = evidence.success ? 'successes' : 'failures';
+  async addToolCounts(counts: readonly ToolCountDelta[]): Promise<void> {
     const upsert = this.#sql(
-      `INSERT INTO tool_evidence (namespace, domain, feature, tool, ${column}) VALUES (?, ?, ?, ?, 1)
-       ON CONFLICT (namespace, domain, feature, tool) DO UPDATE SET ${column} = ${column} + 1`,
+      `INSERT INTO tool_evidence (namespace, domain, feature, tool, successes, failures) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (namespace, domain, feature, tool) DO UPDATE SET successes = successes + excluded.successes,
+         failures = failures + excluded.failures`,
     );
-    for (const feature of evidence.features)
-      for (const tool of evidence.tools) upsert.run(this.#ns, evidence.domain, feature, tool);
+    for (const c of counts) upsert.run(this.#ns, c.domain, c.feature, c.tool, c.successes, c.failures);
   }
 
   async insertFeedback(feedback: Feedback): Promise<void> {
@@ -330,6 +328,40 @@ export class SqliteTx implements WriteTx {
       id,
       this.#ns,
     ) as { rid: number; ended_at: number | null; step_count: number } | undefined;
+  }
+
+  /** The episode's row, finished when `done` is given (as `finishEpisode` writes it); returns its rid. */
+  #insertEpisodeRow(episode: Episode, done: CompletedEpisode | null): number {
+    // Not `RETURNING rid` with get(): a libsql statement whose get() once threw (a duplicate id) keeps throwing.
+    const { lastInsertRowid } = this.#sql(
+      `INSERT INTO episodes (id, namespace, task, task_type, domain, language, framework, complexity, context_tags,
+         tags, metadata, started_at, step_count, ended_at, outcome_status, outcome, reward_total, reward, reflection,
+         summary, pattern_ids, heuristic_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      episode.id,
+      this.#ns,
+      episode.task,
+      episode.taskType,
+      episode.context.domain,
+      episode.context.language ?? null,
+      episode.context.framework ?? null,
+      episode.context.complexity,
+      JSON.stringify(episode.context.tags),
+      JSON.stringify(episode.tags),
+      JSON.stringify(episode.metadata),
+      Date.parse(episode.startedAt),
+      episode.steps.length,
+      done ? Date.parse(done.endedAt) : null,
+      done ? done.outcome.status : null,
+      done ? JSON.stringify(done.outcome) : null,
+      done ? done.reward.total : null,
+      done ? JSON.stringify(done.reward) : null,
+      done ? JSON.stringify(done.reflection) : null,
+      done ? JSON.stringify(done.summary) : null,
+      JSON.stringify(done ? done.patternIds : []),
+      JSON.stringify(done ? done.heuristicIds : []),
+    );
+    return Number(lastInsertRowid);
   }
 
   #insertSteps(rid: number, steps: readonly Step[]): void {
