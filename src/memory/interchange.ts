@@ -1,5 +1,4 @@
 import {
-  checkSafeInput,
   contentUuid,
   type Episode,
   type EpisodeRecord,
@@ -64,13 +63,12 @@ export async function importEpisodes(
     records.slice(start, start + batchSize).forEach((record, offset) => {
       const index = start + offset;
       try {
+        // A record without an id gets its content id, drawn once parsing has checked the record (depth, NUL,
+        // numbers), so it is hashed safely without walking it a second time.
+        const newId = () => recordContentId(record as Record<string, unknown>);
         batch.push({
           index,
-          episode: recordToEpisode(withContentId(record), {
-            newId: deps.newId,
-            now: deps.now(),
-            limits: deps.limits,
-          }),
+          episode: recordToEpisode(record, { newId, now: deps.now(), limits: deps.limits }),
         });
       } catch (error) {
         report.failed.push({ index, error: toMemoryError(error).toJSON() });
@@ -125,13 +123,4 @@ export async function* exportEpisodes(
 export function recordContentId(record: Record<string, unknown>): string {
   const { id: _id, ...content } = record;
   return contentUuid(stableStringify(content));
-}
-
-/** The record with a content id when it has none; anything that is not a plain object is left for parsing to reject. */
-export function withContentId(record: unknown): unknown {
-  // Before hashing: a record nested past the limit is refused here with the same error as everywhere else.
-  checkSafeInput(record, 'episode record');
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) return record;
-  const fields = record as Record<string, unknown>;
-  return fields.id === undefined ? { ...fields, id: recordContentId(fields) } : record;
 }
