@@ -84,83 +84,71 @@ export async function retrieve(
   const relevance = fuse(lexical, similar, settings);
   const ids = [...new Set([...relevance.keys(), ...hits.recent])];
   const diversifying = settings.mmrLambda < 1 && env.embedder !== undefined && ids.length > limit;
-  const loaded = await storage.loadCandidates({
+  // Ranking reads a few columns of each candidate (about 60); only the few returned are read whole.
+  const loaded = await storage.candidateFacts({
     ids,
     usedTools: settings.weights.prediction > 0 && toolModel.length > 0,
     ...(diversifying && env.embedder ? { vectorsOf: env.embedder.id } : {}),
   });
-  const candidates = loaded.episodes;
-  const tools = loaded.usedTools;
-  const { patterns: patternsById, effectiveness } = candidatePatterns(loaded.patterns, candidates);
-
-  const scored = candidates.map((episode) => {
+  const scored = loaded.episodes.map((facts) => {
     const signals: Signals = {
-      relevance: relevance.get(episode.id) ?? 0,
-      context: contextMatch(context, episode.context, episode.tags),
-      reward: episode.reward?.total ?? 0,
-      recency: recencyScore(
-        Date.parse(episode.endedAt ?? episode.startedAt),
-        env.now,
-        settings.weights.recencyHalfLifeDays,
+      relevance: relevance.get(facts.id) ?? 0,
+      context: contextMatch(
+        context,
+        {
+          domain: facts.domain,
+          language: facts.language,
+          framework: facts.framework,
+          tags: facts.contextTags,
+        },
+        facts.tags,
       ),
-      effectiveness: effectiveness.get(episode.id) ?? 0.5,
-      prediction: predictionMatch(toolModel, new Set(tools.get(episode.id))),
+      reward: facts.reward ?? 0,
+      recency: recencyScore(facts.at, env.now, settings.weights.recencyHalfLifeDays),
+      effectiveness: facts.patternEffectiveness ?? 0.5,
+      prediction: predictionMatch(toolModel, new Set(loaded.usedTools.get(facts.id))),
     };
     return {
-      item: { episode, signals },
+      item: { id: facts.id, signals },
       score: settings.rerank ? combineSignals(signals, settings.weights) : signals.relevance,
     };
   });
-  const ranked = rankByScore(scored, (c) => c.episode.id);
+  const ranked = rankByScore(scored, (c) => c.id);
   const chosen = diversifyTop(env, ranked, limit, loaded.vectors);
+  const whole = await storage.loadChosen({
+    ids: chosen.map((c) => c.item.id),
+    ...(options.steps ? { steps: true } : {}),
+  });
+  const byId = new Map(whole.episodes.map((e) => [e.id, e]));
 
   const lexicalIds = new Set(lexical.map((h) => h.id));
   const similarity = new Map(similar.map((h) => [h.id, h.score]));
   const queryTerms = new Set(contentTokens(query.task));
-  // Steps only for the few returned, not for every candidate (about 60).
-  const withSteps = options.steps
-    ? new Map(
-        (
-          await storage.getEpisodes(
-            chosen.map((c) => c.item.episode.id),
-            { steps: true },
-          )
-        ).map((e) => [e.id, e]),
-      )
-    : undefined;
-  const episodes = chosen.map(({ item, score }) => ({
-    episode: withSteps?.get(item.episode.id) ?? item.episode,
-    score: round(score),
-    signals: item.signals,
-    why: explain(
-      item.episode,
-      { lexical: lexicalIds.has(item.episode.id), similarity: similarity.get(item.episode.id) },
-      item.signals,
-      queryTerms,
-      context,
-    ),
-  }));
+  const episodes = chosen.flatMap(({ item, score }) => {
+    const episode = byId.get(item.id);
+    if (!episode) return []; // deleted between the two reads
+    return [
+      {
+        episode,
+        score: round(score),
+        signals: item.signals,
+        why: explain(
+          episode,
+          { lexical: lexicalIds.has(item.id), similarity: similarity.get(item.id) },
+          item.signals,
+          queryTerms,
+          context,
+        ),
+      },
+    ];
+  });
+  const patternsById = new Map(whole.patterns.map((p) => [p.id, p]));
   const patterns = rankPatterns(patternsById, episodes);
-  const heuristics = rankHeuristics(loaded.heuristics, episodes);
+  const heuristics = rankHeuristics(whole.heuristics, episodes);
   return { episodes, patterns, heuristics, toolModel };
 }
 
-/** The candidates' patterns by id, and each candidate's mean pattern effectiveness (0.5 for none). */
-function candidatePatterns(
-  loaded: readonly Pattern[],
-  episodes: readonly Episode[],
-): { patterns: Map<string, Pattern>; effectiveness: Map<string, number> } {
-  const patterns = new Map(loaded.map((p) => [p.id, p]));
-  const effectiveness = new Map(
-    episodes.map((e) => {
-      const values = e.patternIds.flatMap((id) => patterns.get(id)?.effectiveness ?? []);
-      return [e.id, values.length === 0 ? 0.5 : values.reduce((a, b) => a + b, 0) / values.length];
-    }),
-  );
-  return { patterns, effectiveness };
-}
-
-type Scored = { item: { episode: Episode; signals: Signals }; score: number };
+type Scored = { item: { id: string; signals: Signals }; score: number };
 
 /** MMR over the best few candidates, using their vectors; without vectors the ranking stands. */
 function diversifyTop(
@@ -174,9 +162,9 @@ function diversifyTop(
   return diversify(
     top.map((c) => ({
       item: c,
-      id: c.item.episode.id,
+      id: c.item.id,
       score: c.score,
-      vector: vectors.get(c.item.episode.id),
+      vector: vectors.get(c.item.id),
     })),
     { lambda: env.settings.mmrLambda, limit },
   ).map((c) => c.item);

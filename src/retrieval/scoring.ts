@@ -67,7 +67,7 @@ function sameText(a: string | undefined, b: string | undefined): boolean {
 /** Share of the query's context that the episode matches, in [0, 1]; 0 when the query gives no context. */
 export function contextMatch(
   query: QueryContext,
-  context: TaskContext,
+  context: Pick<TaskContext, 'domain' | 'language' | 'framework' | 'tags'>,
   episodeTags: readonly string[] = [],
 ): number {
   let total = 0;

@@ -43,7 +43,9 @@ export interface StoragePort extends PortReads {
  * The reads, as the storage role states them (backends answer them inside their namespace). The two candidate
  * reads are optional: without them `Store` composes them from the single reads (more round trips).
  */
-export type PortReads = Partial<Pick<StorageBackend, 'findCandidates' | 'loadCandidates'>> &
+export type PortReads = Partial<
+  Pick<StorageBackend, 'findCandidates' | 'loadCandidates' | 'candidateFacts' | 'loadChosen'>
+> &
   Pick<
     StorageBackend,
     | 'getEpisode'

@@ -115,6 +115,38 @@ export interface LoadedCandidates {
   vectors: Map<string, Float32Array>;
 }
 
+/** What ranking reads of one candidate: a few columns, never its whole record. */
+export interface CandidateFacts {
+  id: string;
+  domain: string;
+  language?: string;
+  framework?: string;
+  /** The context's tags and the episode's own, as stored. */
+  contextTags: string[];
+  tags: string[];
+  /** The reward's total, or null before completion. */
+  reward: number | null;
+  /** When it ended (or started, if it has not), in ms since the epoch. */
+  at: number;
+  /** The mean effectiveness of the patterns it taught, or null when it taught none that still exist. */
+  patternEffectiveness: number | null;
+}
+
+export interface LoadedFacts {
+  /** In the order of `ids`, missing ones skipped. */
+  episodes: CandidateFacts[];
+  usedTools: Map<string, string[]>;
+  vectors: Map<string, Float32Array>;
+}
+
+/** The few episodes a retrieval returns, whole, with the patterns and heuristics they taught. */
+export interface ChosenEpisodes {
+  /** In the order of `ids`, missing ones skipped. */
+  episodes: Episode[];
+  patterns: Pattern[];
+  heuristics: Heuristic[];
+}
+
 /**
  * Records of another store, as that store holds them, for `load`: episodes with their steps (completed ones
  * with their outcome, reward, reflection, summary and learned ids), and what else the namespace holds.
@@ -196,6 +228,10 @@ export interface StorageBackend {
   findCandidates(query: CandidateQuery): Promise<CandidateHits>;
   /** The candidates with what ranking needs (their patterns, heuristics, tools, vectors) in one call. */
   loadCandidates(query: CandidateLoad): Promise<LoadedCandidates>;
+  /** What ranking needs of each candidate (a few columns, its tools, its vector) in one call. */
+  candidateFacts(query: CandidateLoad): Promise<LoadedFacts>;
+  /** The episodes a retrieval returns, whole (steps if asked), with their patterns and heuristics, in one call. */
+  loadChosen(query: { ids: readonly string[]; steps?: boolean }): Promise<ChosenEpisodes>;
   /** Ids of the newest completed episodes, optionally of one domain. */
   recentEpisodeIds(query: { domain?: string; limit: number }): Promise<string[]>;
 

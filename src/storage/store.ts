@@ -16,12 +16,15 @@ import { checkImportable, importBatch, noOutcome, toolCountDeltas } from './impo
 import { loadBatch } from './load.js';
 import type { StoragePort, WriteTx } from './port.js';
 import type {
+  CandidateFacts,
   CandidateHits,
   CandidateLoad,
   CandidateQuery,
+  ChosenEpisodes,
   ImportResult,
   LoadBatch,
   LoadedCandidates,
+  LoadedFacts,
   StorageBackend,
   StoredVector,
 } from './storage.js';
@@ -249,6 +252,14 @@ export class Store implements StorageBackend {
     return this.#port.loadCandidates ? this.#port.loadCandidates(query) : composeLoad(this.#port, query);
   }
 
+  candidateFacts(query: CandidateLoad): Promise<LoadedFacts> {
+    return this.#port.candidateFacts ? this.#port.candidateFacts(query) : composeFacts(this, query);
+  }
+
+  loadChosen(query: { ids: readonly string[]; steps?: boolean }): Promise<ChosenEpisodes> {
+    return this.#port.loadChosen ? this.#port.loadChosen(query) : composeChosen(this.#port, query);
+  }
+
   // Reads: the port answers them as they are.
   getEpisode: StoragePort['getEpisode'] = (...a) => this.#port.getEpisode(...a);
   getEpisodes: StoragePort['getEpisodes'] = (...a) => this.#port.getEpisodes(...a);
@@ -301,6 +312,40 @@ async function composeFind(port: StoragePort, query: CandidateQuery): Promise<Ca
     query.toolCounts ? port.toolCounts(query.toolCounts) : [],
   ]);
   return { lexical, similar, recent, toolCounts };
+}
+
+/** `candidateFacts` from `loadCandidates`: whole candidates, reduced to what ranking reads. */
+async function composeFacts(store: Store, query: CandidateLoad): Promise<LoadedFacts> {
+  const loaded = await store.loadCandidates(query);
+  const effectiveness = new Map(loaded.patterns.map((p) => [p.id, p.effectiveness]));
+  const episodes = loaded.episodes.map((e): CandidateFacts => {
+    const values = e.patternIds.flatMap((id) => effectiveness.get(id) ?? []);
+    return {
+      id: e.id,
+      domain: e.context.domain,
+      ...(e.context.language === undefined ? {} : { language: e.context.language }),
+      ...(e.context.framework === undefined ? {} : { framework: e.context.framework }),
+      contextTags: e.context.tags,
+      tags: e.tags,
+      reward: e.reward?.total ?? null,
+      at: Date.parse(e.endedAt ?? e.startedAt),
+      patternEffectiveness: values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length,
+    };
+  });
+  return { episodes, usedTools: loaded.usedTools, vectors: loaded.vectors };
+}
+
+/** `loadChosen` from the single reads. */
+async function composeChosen(
+  port: StoragePort,
+  query: { ids: readonly string[]; steps?: boolean },
+): Promise<ChosenEpisodes> {
+  const episodes = await port.getEpisodes(query.ids, { steps: query.steps ?? false });
+  const [patterns, heuristics] = await Promise.all([
+    port.getPatterns([...new Set(episodes.flatMap((e) => e.patternIds))]),
+    port.getHeuristics([...new Set(episodes.flatMap((e) => e.heuristicIds))]),
+  ]);
+  return { episodes, patterns, heuristics };
 }
 
 /** `loadCandidates` from the single reads. */

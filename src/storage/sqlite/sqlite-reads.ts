@@ -18,9 +18,16 @@ import {
   rowToStep,
   type StepRow,
 } from '../rows.js';
-import type { EpisodeFilter, HeuristicFilter, LexicalHit, PatternFilter, StorageStats } from '../storage.js';
+import type {
+  CandidateFacts,
+  EpisodeFilter,
+  HeuristicFilter,
+  LexicalHit,
+  PatternFilter,
+  StorageStats,
+} from '../storage.js';
 import type { Sql } from './driver.js';
-import { toFtsQuery } from './fts-query.js';
+import { type BudgetedQuery, budgetedQuery, POSTING_BUDGET } from './term-budget.js';
 
 /**
  * Read queries of the embedded store; each takes the connection's statement cache. A lookup by a list of ids
@@ -77,6 +84,73 @@ export function usedTools(sql: Sql, ns: string, ids: readonly string[]): Map<str
   return tools;
 }
 
+/**
+ * What ranking reads of each candidate, in one query: a few columns, the mean effectiveness of its patterns
+ * (computed by SQLite from the pattern rows) and, if asked, the tools it ran successfully. Rows of this store
+ * are trusted: arrays are read with `JSON.parse`, not validated field by field (a corrupt one reads as empty).
+ */
+export function candidateFacts(
+  sql: Sql,
+  ns: string,
+  ids: readonly string[],
+  withTools: boolean,
+): { facts: CandidateFacts[]; usedTools: Map<string, string[]> } {
+  const usedTools = new Map<string, string[]>();
+  if (ids.length === 0) return { facts: [], usedTools };
+  const rows = sql(
+    `SELECT e.id AS id, e.domain AS domain, e.language AS language, e.framework AS framework,
+       e.context_tags AS contextTags, e.tags AS tags, e.reward_total AS reward,
+       coalesce(e.ended_at, e.started_at) AS at,
+       (SELECT avg(json_extract(p.body, '$.effectiveness')) FROM json_each(e.pattern_ids) j
+          JOIN patterns p ON p.id = j.value AND +p.namespace = e.namespace) AS effectiveness,
+       ${
+         withTools
+           ? `(SELECT json_group_array(tool) FROM (SELECT DISTINCT s.tool AS tool FROM steps s
+                WHERE s.episode_rid = e.rid AND s.status = 'success' ORDER BY s.tool))`
+           : 'NULL'
+       } AS tools
+     FROM episodes e WHERE e.id IN (SELECT value FROM json_each(?)) AND +e.namespace = ?`,
+  ).all(JSON.stringify(ids), ns) as Array<{
+    id: string;
+    domain: string;
+    language: string | null;
+    framework: string | null;
+    contextTags: string;
+    tags: string;
+    reward: number | null;
+    at: number;
+    effectiveness: number | null;
+    tools: string | null;
+  }>;
+  const byId = new Map<string, CandidateFacts>();
+  for (const r of rows) {
+    byId.set(r.id, {
+      id: r.id,
+      domain: r.domain,
+      ...(r.language === null ? {} : { language: r.language }),
+      ...(r.framework === null ? {} : { framework: r.framework }),
+      contextTags: trustedStrings(r.contextTags),
+      tags: trustedStrings(r.tags),
+      reward: r.reward,
+      at: r.at,
+      patternEffectiveness: r.effectiveness,
+    });
+    if (withTools) usedTools.set(r.id, trustedStrings(r.tools));
+  }
+  return { facts: ids.flatMap((id) => byId.get(id) ?? []), usedTools };
+}
+
+/** A JSON array of strings this store wrote; anything else reads as empty. */
+function trustedStrings(json: string | null): string[] {
+  if (json === null) return [];
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Newest first (or oldest), filtered; steps are not loaded. */
 export function listEpisodes(sql: Sql, ns: string, filter: EpisodeFilter): Episode[] {
   const where: string[] = ['namespace = ?'];
@@ -115,14 +189,24 @@ export function listEpisodes(sql: Sql, ns: string, filter: EpisodeFilter): Episo
 }
 
 export function searchEpisodes(sql: Sql, ns: string, query: { text: string; limit: number }): LexicalHit[] {
-  const match = toFtsQuery(query.text);
-  if (match === null) return [];
-  // Column weights: the task says most about what an episode was; tools and reflection less.
+  const budgeted = budgetedQuery(sql, 'episodes_fts', query.text);
+  if (budgeted === null) return [];
+  // Column weights: the task says most about what an episode was; tools and reflection less. The FTS5 rows are
+  // ranked (or, for a word past the budget, capped to its newest) before the join: the join then reads `limit`.
   const rows = sql(
-    `SELECT e.id AS id, bm25(episodes_fts, 1.0, 0.7, 0.5, 0.3) AS rank
-       FROM episodes_fts JOIN episodes e ON e.rid = episodes_fts.rowid
-       WHERE episodes_fts MATCH ? AND e.namespace = ? ORDER BY rank LIMIT ?`,
-  ).all(match, ns, query.limit) as Array<{ id: string; rank: number }>;
+    budgeted.newest === undefined
+      ? `SELECT e.id AS id, f.rank AS rank FROM (
+           SELECT rowid, bm25(episodes_fts, 1.0, 0.7, 0.5, 0.3) AS rank FROM episodes_fts
+           WHERE episodes_fts MATCH ?1 ORDER BY rank LIMIT ?3) f
+         JOIN episodes e ON e.rid = f.rowid WHERE e.namespace = ?2 ORDER BY f.rank LIMIT ?4`
+      : `SELECT e.id AS id, f.rank AS rank FROM (
+           SELECT rowid, bm25(episodes_fts, 1.0, 0.7, 0.5, 0.3) AS rank FROM episodes_fts
+           WHERE episodes_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3) f
+         JOIN episodes e ON e.rid = f.rowid WHERE e.namespace = ?2 ORDER BY f.rank LIMIT ?4`,
+  ).all(budgeted.match, ns, fetchLimit(sql, 'episodes', ns, query.limit, budgeted), query.limit) as Array<{
+    id: string;
+    rank: number;
+  }>;
   return rows.map((r) => ({ id: r.id, score: -r.rank }));
 }
 
@@ -141,14 +225,42 @@ export function recentEpisodeIds(sql: Sql, ns: string, query: { domain?: string;
 }
 
 export function searchPatterns(sql: Sql, ns: string, query: { text: string; limit: number }): LexicalHit[] {
-  const match = toFtsQuery(query.text);
-  if (match === null) return [];
+  const budgeted = budgetedQuery(sql, 'patterns_fts', query.text);
+  if (budgeted === null) return [];
   const rows = sql(
-    `SELECT p.id AS id, bm25(patterns_fts, 1.0, 0.5) AS rank
-       FROM patterns_fts JOIN patterns p ON p.rowid = patterns_fts.rowid
-       WHERE patterns_fts MATCH ? AND p.namespace = ? ORDER BY rank LIMIT ?`,
-  ).all(match, ns, query.limit) as Array<{ id: string; rank: number }>;
+    budgeted.newest === undefined
+      ? `SELECT p.id AS id, f.rank AS rank FROM (
+           SELECT rowid, bm25(patterns_fts, 1.0, 0.5) AS rank FROM patterns_fts
+           WHERE patterns_fts MATCH ?1 ORDER BY rank LIMIT ?3) f
+         JOIN patterns p ON p.rowid = f.rowid WHERE p.namespace = ?2 ORDER BY f.rank LIMIT ?4`
+      : `SELECT p.id AS id, f.rank AS rank FROM (
+           SELECT rowid, bm25(patterns_fts, 1.0, 0.5) AS rank FROM patterns_fts
+           WHERE patterns_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3) f
+         JOIN patterns p ON p.rowid = f.rowid WHERE p.namespace = ?2 ORDER BY f.rank LIMIT ?4`,
+  ).all(budgeted.match, ns, fetchLimit(sql, 'patterns', ns, query.limit, budgeted), query.limit) as Array<{
+    id: string;
+    rank: number;
+  }>;
   return rows.map((r) => ({ id: r.id, score: -r.rank }));
+}
+
+/**
+ * How many FTS5 rows to rank before keeping the namespace's: `limit` when the store holds one namespace;
+ * otherwise every row the budget allows (another namespace's rows may fill the first `limit`).
+ */
+function fetchLimit(
+  sql: Sql,
+  table: 'episodes' | 'patterns',
+  ns: string,
+  limit: number,
+  budgeted: BudgetedQuery,
+): number {
+  if (budgeted.newest !== undefined) return budgeted.newest;
+  // Two index range probes (namespace leads an index of both tables).
+  const others = sql(
+    `SELECT EXISTS (SELECT 1 FROM ${table} WHERE namespace < ?1 OR namespace > ?1) AS x`,
+  ).get(ns) as { x: number };
+  return others.x === 1 ? POSTING_BUDGET : limit;
 }
 
 /** The `body` column of the rows whose `column` is one of `values`, ordered by id. */

@@ -7,10 +7,12 @@ import type {
   CandidateHits,
   CandidateLoad,
   CandidateQuery,
+  ChosenEpisodes,
   EpisodeFilter,
   HeuristicFilter,
   LexicalHit,
   LoadedCandidates,
+  LoadedFacts,
   PatternFilter,
   SnapshotInfo,
   StorageStats,
@@ -181,6 +183,34 @@ export class SqlitePort implements StoragePort {
         vectors: query.vectorsOf
           ? vectors.getVectors(sql, ns, { kind: 'episode', provider: query.vectorsOf, ids: query.ids })
           : new Map(),
+      };
+    });
+  }
+
+  candidateFacts(query: CandidateLoad): Promise<LoadedFacts> {
+    return this.#read(() => {
+      const sql = this.#statement;
+      const ns = this.namespace;
+      const { facts, usedTools } = reads.candidateFacts(sql, ns, query.ids, query.usedTools === true);
+      return {
+        episodes: facts,
+        usedTools,
+        vectors: query.vectorsOf
+          ? vectors.getVectors(sql, ns, { kind: 'episode', provider: query.vectorsOf, ids: query.ids })
+          : new Map(),
+      };
+    });
+  }
+
+  loadChosen(query: { ids: readonly string[]; steps?: boolean }): Promise<ChosenEpisodes> {
+    return this.#read(() => {
+      const sql = this.#statement;
+      const ns = this.namespace;
+      const episodes = reads.getEpisodes(sql, ns, query.ids, { steps: query.steps ?? false });
+      return {
+        episodes,
+        patterns: reads.getPatterns(sql, ns, [...new Set(episodes.flatMap((e) => e.patternIds))]),
+        heuristics: reads.getHeuristics(sql, ns, [...new Set(episodes.flatMap((e) => e.heuristicIds))]),
       };
     });
   }
