@@ -1,32 +1,42 @@
 import type { StoredVector, VectorHit, VectorKind } from '../storage.js';
+import { fromBlob, toBlob } from './blob.js';
 import type { Sql } from './driver.js';
+import { EXACT_BELOW, signIndexFor } from './vector-index.js';
 
-/** A Float32Array as the BLOB libSQL's vector functions read (little-endian float32, no header). */
-export function toBlob(vector: Float32Array): Buffer {
-  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-}
+export { fromBlob, toBlob };
 
-/** A BLOB read back (the driver gives an ArrayBuffer or a Buffer) as a Float32Array of its own. */
-export function fromBlob(blob: ArrayBuffer | Uint8Array): Float32Array {
-  // Copy: the driver's memory may be reused, and a Float32Array needs 4-byte alignment.
-  const bytes = blob instanceof Uint8Array ? blob : new Uint8Array(blob);
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Float32Array(copy.buffer);
-}
-
+/**
+ * Stores vectors, replacing an item's earlier one. REPLACE deletes the old row and inserts a new one with a new
+ * rowid, so the sign index, which follows the table by rowid, sees a changed vector as a new row.
+ */
 export function putVectors(sql: Sql, ns: string, vectors: readonly StoredVector[]): void {
   const put = sql(
-    `INSERT INTO vectors (kind, item_id, provider, dims, text_hash, vector, namespace) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (kind, provider, item_id) DO UPDATE SET dims = excluded.dims,
-       text_hash = excluded.text_hash, vector = excluded.vector`,
+    `INSERT OR REPLACE INTO vectors (kind, item_id, provider, dims, text_hash, vector, namespace)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const v of vectors)
     put.run(v.kind, v.id, v.provider, v.vector.length, v.textHash, toBlob(v.vector), ns);
 }
 
-/** Exact search: cosine distance against every vector of the provider, computed inside SQLite. */
+/**
+ * Nearest vectors by cosine. Episodes, once a namespace holds `EXACT_BELOW` of a provider's: candidates from
+ * the in-memory sign index, scored exactly by SQLite. Otherwise (and for patterns, which stay few): the exact
+ * scan inside SQLite.
+ */
 export function searchVectors(
+  sql: Sql,
+  ns: string,
+  query: { kind: VectorKind; provider: string; vector: Float32Array; limit: number },
+): VectorHit[] {
+  if (query.kind === 'episode') {
+    const index = signIndexFor(sql, ns, query.provider, query.vector.length);
+    if (index.size >= EXACT_BELOW) return index.search(sql, ns, query.provider, query.vector, query.limit);
+  }
+  return exactSearch(sql, ns, query);
+}
+
+/** Exact search: cosine distance against every vector of the provider, computed inside SQLite. */
+export function exactSearch(
   sql: Sql,
   ns: string,
   query: { kind: VectorKind; provider: string; vector: Float32Array; limit: number },
