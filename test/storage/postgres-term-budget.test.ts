@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Episode, Learn } from '../../src/core/index.js';
+import { planLearning } from '../../src/learning/index.js';
+import type { StorageBackend } from '../../src/storage/index.js';
+import { openPostgresStorage } from '../../src/storage/postgres/index.js';
+import { findCandidates } from '../../src/storage/postgres/pg-candidates.js';
+import { type Db, searchEpisodes } from '../../src/storage/postgres/pg-reads.js';
+import { episode, step } from './storage-contract.js';
+
+const URL_ = process.env.SLMEM_TEST_POSTGRES_URL;
+const ns = 'default';
+
+function finished(task: string): Episode {
+  return {
+    ...episode({ task }),
+    steps: [{ ...step('shell'), seq: 1 }],
+    outcome: { status: 'success', verdict: 'done', artifacts: [] },
+    endedAt: '2026-11-01T10:05:00.000Z',
+  };
+}
+
+describe.skipIf(!URL_)('PostgreSQL full-text search within a posting budget', () => {
+  const schema = `slmem_t_${randomBytes(6).toString('hex')}`;
+  let store: StorageBackend;
+  let pool: pg.Pool;
+  let db: Db;
+  const learn: Learn = (e) => planLearning(e, { namespace: ns });
+  const common: Episode[] = Array.from({ length: 6 }, () =>
+    finished('Deploy the billing service to staging'),
+  );
+  const rare = finished('Deploy the billing service with a canary rollback');
+
+  beforeAll(async () => {
+    store = await openPostgresStorage(URL_!, { schema });
+    // One episode at a time, so that `seq` follows the order of the array.
+    for (const e of [...common, rare]) await store.importEpisodes([e], learn);
+    pool = new pg.Pool({ connectionString: URL_, max: 1, options: `-c search_path=${schema},public` });
+    db = pool as unknown as Db;
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await pool?.end();
+  });
+
+  it('matches only the episodes that hold the rarest words, and ranks them by every word', async () => {
+    const text = 'deploy billing service canary rollback';
+    const narrow = await searchEpisodes(db, ns, { text, limit: 10 }, 2);
+    expect(narrow.map((h) => h.id)).toEqual([rare.id]);
+    const wide = await searchEpisodes(db, ns, { text, limit: 10 }, 100);
+    expect(wide).toHaveLength(7);
+    expect(wide[0]?.id).toBe(rare.id);
+    // Ranked by every word: the score a search that matched every episode gives it.
+    expect(narrow[0]!.score).toBeCloseTo(wide[0]!.score, 6);
+  });
+
+  it('ranks only the newest matches when even the rarest word is past the budget', async () => {
+    const hits = await searchEpisodes(db, ns, { text: 'staging', limit: 10 }, 2);
+    expect(new Set(hits.map((h) => h.id))).toEqual(new Set(common.slice(-2).map((e) => e.id)));
+  });
+
+  it('finds an episode stored after a search for its word found none (a zero count is not kept)', async () => {
+    expect(await searchEpisodes(db, ns, { text: 'kubernetes', limit: 10 }, 100)).toEqual([]);
+    const later = finished('Scale the kubernetes cluster');
+    await store.importEpisodes([later], learn);
+    expect((await searchEpisodes(db, ns, { text: 'kubernetes', limit: 10 }, 100)).map((h) => h.id)).toEqual([
+      later.id,
+    ]);
+  });
+
+  it('gives the same hits from findCandidates as from the search alone', async () => {
+    const text = 'canary rollback for the billing service';
+    const alone = await searchEpisodes(db, ns, { text, limit: 5 }, 3);
+    const found = await findCandidates(db, ns, { text: { text, limit: 5 } }, 3);
+    expect(found.lexical).toEqual(alone);
+    expect(found.lexical[0]?.id).toBe(rare.id);
+  });
+});
