@@ -104,7 +104,7 @@ function renderPatternSearch(
 function renderPattern(t: Terminal, pattern: Pattern): void {
   const { style } = t;
   t.line(`${style.bold('Pattern')} ${pattern.id}  ${style.cyan(pattern.type)}`);
-  for (const line of wrap(pattern.description, t.width, '  ')) t.line(line);
+  for (const line of wrap(shortDescription(pattern.description), t.width, '  ')) t.line(line);
   t.line();
   const ctx = pattern.context;
   const facts: Array<[string, string]> = [

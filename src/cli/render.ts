@@ -1,5 +1,5 @@
 /** Human renderings shared by several commands: patterns, heuristics, steps, playbooks. */
-import type { Heuristic, Pattern, Step } from '../core/index.js';
+import { type Heuristic, type Pattern, patternDescription, type Step } from '../core/index.js';
 import type { SelfLearningMemory } from '../memory/index.js';
 import { formatPercent, formatScore, oneLine, padEnd, plural, type Terminal, wrap } from './format.js';
 
@@ -26,9 +26,12 @@ export function patternLine(
   return `${lead}${padEnd(oneLine(shortDescription(pattern.description), room), room)}  ${t.style.dim(stats)}`;
 }
 
-/** The description without its trailing "(seen 3×, 100% success)": the columns beside it say that. */
+/**
+ * The description without the "(seen 3×, 100% success)" a pattern stored by an earlier version ends with: the
+ * columns beside it say that, with the current counts.
+ */
 export function shortDescription(description: string): string {
-  return description.replace(/\s*\(seen [^)]*\)\s*$/, '');
+  return patternDescription({ description });
 }
 
 export function heuristicLines(t: Terminal, heuristic: Heuristic, indent = '  ', score?: number): string[] {

@@ -3,7 +3,7 @@ import { type Cli, output, withMemory } from './context.js';
 import { formatScore, heading, oneLine, plural, type Terminal, wrap } from './format.js';
 import { integer } from './parse.js';
 import { addQueryOptions, type QueryFlags, queryContext } from './query-options.js';
-import { heuristicLines, patternLine, type RetrievalResult } from './render.js';
+import { heuristicLines, patternLine, type RetrievalResult, shortDescription } from './render.js';
 
 interface RetrieveFlags extends QueryFlags {
   limit: number;
@@ -42,7 +42,7 @@ export function retrievalJson(result: RetrievalResult) {
     patterns: result.patterns.map(({ pattern, score }) => ({
       id: pattern.id,
       type: pattern.type,
-      description: pattern.description,
+      description: shortDescription(pattern.description),
       successRate: pattern.successRate,
       occurrences: pattern.occurrences,
       score,

@@ -75,6 +75,31 @@ export const PatternSchema = z.object({
 });
 export type Pattern = z.infer<typeof PatternSchema>;
 
+/**
+ * What a view shows beside a pattern's description: how often it was seen and how often that went well. The
+ * description itself leaves the counts out, so that the indexed and embedded text stays the same.
+ *
+ * @example
+ * patternCounts({ occurrences: 3, successRate: 2 / 3 }); // 'seen 3×, 67% success'
+ */
+export function patternCounts(pattern: Pick<Pattern, 'occurrences' | 'successRate'>): string {
+  return `seen ${pattern.occurrences}×, ${Math.round(pattern.successRate * 100)}% success`;
+}
+
+/** Earlier versions ended a description with its counts; such a row keeps them until its next sighting. */
+const STORED_COUNTS = /\s*\(seen [^)]*\)\s*$/;
+
+/**
+ * A pattern's description for a person: as stored, without the counts an older version may have ended it
+ * with (a view shows the current ones, `patternCounts`).
+ *
+ * @example
+ * patternDescription({ description: 'Sequence read → edit in web (seen 3×, 67% success)' }); // 'Sequence read → edit in web'
+ */
+export function patternDescription(pattern: Pick<Pattern, 'description'>): string {
+  return pattern.description.replace(STORED_COUNTS, '');
+}
+
 export const HeuristicConditionSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('context'),

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import type { Episode, Heuristic, Link, Outcome, Pattern } from '../core/index.js';
+import {
+  type Episode,
+  type Heuristic,
+  type Link,
+  type Outcome,
+  type Pattern,
+  patternDescription,
+} from '../core/index.js';
 import type { Handoff, Playbook } from '../learning/index.js';
 import type { RetrievalResult } from '../retrieval/index.js';
 import type {
@@ -60,7 +67,7 @@ export function patternView(pattern: Pattern): z.infer<typeof PatternView> {
   return {
     pattern_id: pattern.id,
     type: pattern.type,
-    description: pattern.description,
+    description: patternDescription(pattern),
     domain: pattern.context.domain,
     task_type: pattern.context.taskType,
     success_rate: pattern.successRate,
@@ -108,7 +115,7 @@ export function foundPatternView(found: {
   return {
     pattern_id: pattern.id,
     type: pattern.type,
-    description: pattern.description,
+    description: patternDescription(pattern),
     success_rate: pattern.successRate,
     occurrences: pattern.occurrences,
     score,

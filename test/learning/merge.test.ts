@@ -30,7 +30,7 @@ describe('mergePatterns', () => {
     expect(merged).toMatchObject({ occurrences: 3, successCount: 2, totalLatencyMs: 700 });
     expect(merged.successRate).toBeCloseTo(2 / 3);
     expect(merged.avgLatencyMs).toBeCloseTo(700 / 3);
-    expect(merged.description).toBe('Sequence read → edit in web (seen 3×, 67% success)');
+    expect(merged.description).toBe('Sequence read → edit in web');
   });
 
   it('widens the seen range and keeps the union of evidence in time order', () => {

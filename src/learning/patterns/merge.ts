@@ -38,7 +38,7 @@ export function mergePatterns(a: Pattern, b: Pattern): Pattern {
     id: minText(a.id, b.id),
     key: a.key,
     type: a.type,
-    description: describePattern(data, context, occurrences, successRate),
+    description: describePattern(data, context),
     context,
     data,
     occurrences,

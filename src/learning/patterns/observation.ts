@@ -33,7 +33,7 @@ export function observe(
     id: contentId('pat', key),
     key,
     type: data.type,
-    description: describePattern(data, context, 1, success),
+    description: describePattern(data, context),
     context,
     data,
     occurrences: 1,
@@ -52,22 +52,20 @@ export function observe(
 
 const arrow = (steps: ReadonlyArray<{ tool: string }>): string => steps.map((s) => s.tool).join(' → ');
 
-/** A readable sentence for a pattern, rebuilt from its data and counts whenever it changes. */
-export function describePattern(
-  data: PatternData,
-  context: PatternContext,
-  occurrences: number,
-  successRate: number,
-): string {
-  const seen = `seen ${occurrences}×, ${Math.round(successRate * 100)}% success`;
+/**
+ * A readable sentence for a pattern: what it is, from its data and context, never its counts. It is the text
+ * that is indexed and embedded, so it stays the same as sightings add up (views show the counts beside it, see
+ * `patternCounts`); a new sighting re-indexes a pattern only when a merge changes what it is.
+ */
+export function describePattern(data: PatternData, context: PatternContext): string {
   switch (data.type) {
     case 'tool_sequence':
-      return `Sequence ${arrow(data.steps)} in ${context.domain} (${seen})`;
+      return `Sequence ${arrow(data.steps)} in ${context.domain}`;
     case 'decision_point':
-      return `After ${data.check.tool} ${data.branch} in ${context.domain}, continue with ${arrow(data.next)} (${seen})`;
+      return `After ${data.check.tool} ${data.branch} in ${context.domain}, continue with ${arrow(data.next)}`;
     case 'error_recovery':
-      return `When ${data.failed.tool} fails with ${data.errorClass} in ${context.domain}, recover with ${arrow(data.recovery)} (${seen})`;
+      return `When ${data.failed.tool} fails with ${data.errorClass} in ${context.domain}, recover with ${arrow(data.recovery)}`;
     case 'context_pattern':
-      return `${data.taskType} tasks with ${data.features.join(', ')} ended ${data.outcome} (${seen})`;
+      return `${data.taskType} tasks with ${data.features.join(', ')} ended ${data.outcome}`;
   }
 }

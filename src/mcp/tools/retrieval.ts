@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patternCounts } from '../../core/index.js';
 import type { SelfLearningMemory } from '../../memory/index.js';
 import {
   FoundEpisodeView,
@@ -22,6 +23,10 @@ import {
 } from '../views.js';
 
 const readOnly = { readOnlyHint: true, idempotentHint: true } as const;
+
+/** `seen 3×, 67% success`: the counts a pattern's text shows beside its description. */
+const counts = (p: { occurrences: number; success_rate: number }): string =>
+  patternCounts({ occurrences: p.occurrences, successRate: p.success_rate });
 
 /** Asking for experience: what happened in similar tasks, what worked, and a plan. */
 export function retrievalTools(memory: SelfLearningMemory): Tool[] {
@@ -52,7 +57,9 @@ export function retrievalTools(memory: SelfLearningMemory): Tool[] {
           result,
           text: [
             episodesText(result.episodes),
-            ...result.patterns.map((p) => `pattern ${p.pattern_id} (${p.type}): ${p.description}`),
+            ...result.patterns.map(
+              (p) => `pattern ${p.pattern_id} (${p.type}): ${p.description} (${counts(p)})`,
+            ),
             ...result.heuristics.map((h) => `rule: when ${h.condition}, ${h.action}`),
           ].join('\n'),
         };
@@ -100,10 +107,7 @@ export function retrievalTools(memory: SelfLearningMemory): Tool[] {
             patterns.length === 0
               ? 'No pattern matches.'
               : patterns
-                  .map(
-                    (p) =>
-                      `${p.pattern_id} (${p.type}, ${Math.round(p.success_rate * 100)}%): ${p.description}`,
-                  )
+                  .map((p) => `${p.pattern_id} (${p.type}): ${p.description} (${counts(p)})`)
                   .join('\n'),
         };
       },
