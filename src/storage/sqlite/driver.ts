@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import Database from 'libsql';
+import { type CheckpointOptions, WalCheckpointer } from './checkpoint.js';
 
 /** The part of a SQLite driver this backend uses (libsql and better-sqlite3 both fit). */
 export interface SqliteStatement {
@@ -24,6 +25,8 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** Open an existing file for reading only (SQLite `mode=ro`): writes then fail with SQLITE_READONLY. */
   readOnly?: boolean;
+  /** How the WAL of a writable file is checkpointed in the background (see `WalCheckpointer`). */
+  checkpoints?: CheckpointOptions;
 }
 
 /** A libsql statement as it really is: it can also name its result columns. */
@@ -89,5 +92,31 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   else if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
   db.exec(`PRAGMA synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.exec('PRAGMA foreign_keys = ON');
-  return withoutAllLeak(db);
+  const writesFile = !options.readOnly && path !== ':memory:' && path !== '';
+  return withoutAllLeak(writesFile ? withCheckpoints(db, path, options.checkpoints) : db);
+}
+
+const CHECKPOINT = /\bwal_checkpoint\b/i;
+
+/**
+ * Moves WAL checkpoints off the COMMIT (see `WalCheckpointer`): counts commits, runs the connection's own
+ * checkpoints (on close) while no background pass runs, and stops the worker before the connection closes.
+ */
+function withCheckpoints(db: SqliteDatabase, path: string, options?: CheckpointOptions): SqliteDatabase {
+  const checkpointer = new WalCheckpointer(path, options);
+  db.exec(`PRAGMA wal_autocheckpoint = ${checkpointer.backstopPages}`);
+  const exec = db.exec.bind(db);
+  const close = db.close.bind(db);
+  return Object.assign(db, {
+    exec(sql: string): unknown {
+      if (CHECKPOINT.test(sql)) return checkpointer.exclusive(() => exec(sql));
+      const result = exec(sql);
+      if (sql === 'COMMIT') checkpointer.noteCommit();
+      return result;
+    },
+    close(): unknown {
+      checkpointer.stop();
+      return close();
+    },
+  });
 }
