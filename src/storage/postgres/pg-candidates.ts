@@ -171,7 +171,8 @@ function parseTaught(
  * What ranking reads of each candidate, in one statement: a few columns, the mean effectiveness of the patterns
  * it taught, the tools it ran successfully (if asked) and its vector (if asked), each an index lookup by id. Rows
  * of this store are trusted: arrays are read with `JSON.parse`, not validated field by field (a corrupt one reads
- * as empty), and the effectiveness is read out of the pattern's JSON by pattern (a corrupt body reads as none).
+ * as empty), and a pattern's effectiveness is the number after its key in the body (a corrupt body reads as
+ * none; found by `split_part`, a plain search: a regular expression over the whole body cost ~30 µs a pattern).
  */
 export async function candidateFacts(db: Db, ns: string, query: CandidateLoad): Promise<LoadedFacts> {
   const withTools = query.usedTools === true;
@@ -204,7 +205,8 @@ export async function candidateFacts(db: Db, ns: string, query: CandidateLoad): 
   }>(
     `SELECT e.id, e.domain, e.language, e.framework, e.context_tags, e.tags, e.reward_total AS reward,
        coalesce(e.ended_at, e.started_at) AS at,
-       (SELECT avg(substring(pt.body from '"effectiveness":(-?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)')::float8)
+       (SELECT avg(substring(left(split_part(pt.body, '"effectiveness":', 2), 32)
+                 FROM '^-?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?')::float8)
           FROM regexp_matches(e.pattern_ids, '"([^"\\\\]*)"', 'g') AS m
           JOIN patterns pt ON pt.id = m[1] AND pt.namespace = e.namespace) AS effectiveness,
        ${tools} AS tools, ${vector} AS v
