@@ -84,14 +84,11 @@ export async function retrieve(
   const relevance = fuse(lexical, similar, settings);
   const ids = [...new Set([...relevance.keys(), ...hits.recent])];
   const diversifying = settings.mmrLambda < 1 && env.embedder !== undefined && ids.length > limit;
-  // Ranking reads a few columns of each candidate (about 60); only the few returned are read whole.
-  const loaded = await storage.candidateFacts({
-    ids,
-    usedTools: settings.weights.prediction > 0 && toolModel.length > 0,
-    ...(diversifying && env.embedder ? { vectorsOf: env.embedder.id } : {}),
-  });
-  const scored = loaded.episodes.map((facts) => {
-    const signals: Signals = {
+  // Ranking reads a few columns of each candidate (60-100); only the few returned are read whole.
+  const cheap = await storage.candidateFacts({ ids, effectiveness: false });
+  const partial = cheap.episodes.map((facts) => ({
+    id: facts.id,
+    signals: {
       relevance: relevance.get(facts.id) ?? 0,
       context: contextMatch(
         context,
@@ -105,16 +102,34 @@ export async function retrieve(
       ),
       reward: facts.reward ?? 0,
       recency: recencyScore(facts.at, env.now, settings.weights.recencyHalfLifeDays),
-      effectiveness: facts.patternEffectiveness ?? 0.5,
-      prediction: predictionMatch(toolModel, new Set(loaded.usedTools.get(facts.id))),
+      effectiveness: 0,
+      prediction: 0,
+    } satisfies Signals,
+  }));
+  const finalists = boundFinalists(partial, diversifying ? limit * 3 : limit, settings);
+  // Pattern effectiveness and tools (the costly reads) only for the candidates that can still make the cut.
+  const extra =
+    finalists.length === 0
+      ? undefined
+      : await storage.candidateFacts({
+          ids: finalists.map((f) => f.id),
+          usedTools: settings.weights.prediction > 0 && toolModel.length > 0,
+          ...(diversifying && env.embedder ? { vectorsOf: env.embedder.id } : {}),
+        });
+  const effectiveness = new Map(extra?.episodes.map((f) => [f.id, f.patternEffectiveness ?? null]));
+  const scored = finalists.map(({ id, signals: known }) => {
+    const signals: Signals = {
+      ...known,
+      effectiveness: effectiveness.get(id) ?? 0.5,
+      prediction: predictionMatch(toolModel, new Set(extra?.usedTools.get(id))),
     };
     return {
-      item: { id: facts.id, signals },
+      item: { id, signals },
       score: settings.rerank ? combineSignals(signals, settings.weights) : signals.relevance,
     };
   });
   const ranked = rankByScore(scored, (c) => c.id);
-  const chosen = diversifyTop(env, ranked, limit, loaded.vectors);
+  const chosen = diversifyTop(env, ranked, limit, extra?.vectors ?? new Map());
   const whole = await storage.loadChosen({
     ids: chosen.map((c) => c.item.id),
     ...(options.steps ? { steps: true } : {}),
@@ -146,6 +161,36 @@ export async function retrieve(
   const patterns = rankPatterns(patternsById, episodes);
   const heuristics = rankHeuristics(whole.heuristics, episodes);
   return { episodes, patterns, heuristics, toolModel };
+}
+
+/**
+ * The candidates that can still be among the best `keep` once pattern effectiveness and tool prediction (each
+ * in [0, 1]) are known: a candidate whose best possible score is below the `keep`-th best of the worst
+ * possible scores cannot, so it is dropped without reading them. Exact: the ranking is what scoring every
+ * candidate in full gives. Without re-ranking the order is relevance alone, and the best `keep` are kept.
+ */
+export function boundFinalists<T extends { id: string; signals: Signals }>(
+  partial: readonly T[],
+  keep: number,
+  settings: RetrievalEnvironment['settings'],
+): T[] {
+  if (partial.length <= keep) return [...partial];
+  if (!settings.rerank) {
+    return rankByScore(
+      partial.map((p) => ({ item: p, score: p.signals.relevance })),
+      (p) => p.id,
+    )
+      .slice(0, keep)
+      .map((r) => r.item);
+  }
+  const w = settings.weights;
+  const total = w.relevance + w.context + w.reward + w.recency + w.effectiveness + w.prediction;
+  // The bound needs both weights >= 0 (then the two signals can only raise a score).
+  if (total <= 0 || w.effectiveness < 0 || w.prediction < 0) return [...partial];
+  const slack = (w.effectiveness + w.prediction) / total;
+  const low = partial.map((p) => combineSignals(p.signals, w));
+  const bar = [...low].sort((a, b) => b - a)[keep - 1] ?? 0;
+  return partial.filter((_, i) => Math.min(1, (low[i] ?? 0) + slack) >= bar);
 }
 
 type Scored = { item: { id: string; signals: Signals }; score: number };

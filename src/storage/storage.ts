@@ -103,6 +103,8 @@ export interface CandidateLoad {
   usedTools?: boolean;
   /** Also the candidates' vectors of this provider (for diversity). */
   vectorsOf?: string;
+  /** `candidateFacts` only: also the mean effectiveness of each candidate's patterns (default true). */
+  effectiveness?: boolean;
 }
 
 export interface LoadedCandidates {
@@ -128,8 +130,11 @@ export interface CandidateFacts {
   reward: number | null;
   /** When it ended (or started, if it has not), in ms since the epoch. */
   at: number;
-  /** The mean effectiveness of the patterns it taught, or null when it taught none that still exist. */
-  patternEffectiveness: number | null;
+  /**
+   * The mean effectiveness of the patterns it taught, or null when it taught none that still exist; undefined
+   * when not asked for (`effectiveness: false`).
+   */
+  patternEffectiveness?: number | null;
 }
 
 export interface LoadedFacts {

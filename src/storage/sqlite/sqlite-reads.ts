@@ -93,7 +93,7 @@ export function candidateFacts(
   sql: Sql,
   ns: string,
   ids: readonly string[],
-  withTools: boolean,
+  options: { tools: boolean; effectiveness: boolean },
 ): { facts: CandidateFacts[]; usedTools: Map<string, string[]> } {
   const usedTools = new Map<string, string[]>();
   if (ids.length === 0) return { facts: [], usedTools };
@@ -101,10 +101,14 @@ export function candidateFacts(
     `SELECT e.id AS id, e.domain AS domain, e.language AS language, e.framework AS framework,
        e.context_tags AS contextTags, e.tags AS tags, e.reward_total AS reward,
        coalesce(e.ended_at, e.started_at) AS at,
-       (SELECT avg(json_extract(p.body, '$.effectiveness')) FROM json_each(e.pattern_ids) j
-          JOIN patterns p ON p.id = j.value AND +p.namespace = e.namespace) AS effectiveness,
        ${
-         withTools
+         options.effectiveness
+           ? `(SELECT avg(json_extract(p.body, '$.effectiveness')) FROM json_each(e.pattern_ids) j
+                JOIN patterns p ON p.id = j.value AND +p.namespace = e.namespace)`
+           : 'NULL'
+       } AS effectiveness,
+       ${
+         options.tools
            ? `(SELECT json_group_array(tool) FROM (SELECT DISTINCT s.tool AS tool FROM steps s
                 WHERE s.episode_rid = e.rid AND s.status = 'success' ORDER BY s.tool))`
            : 'NULL'
@@ -133,9 +137,9 @@ export function candidateFacts(
       tags: trustedStrings(r.tags),
       reward: r.reward,
       at: r.at,
-      patternEffectiveness: r.effectiveness,
+      ...(options.effectiveness ? { patternEffectiveness: r.effectiveness } : {}),
     });
-    if (withTools) usedTools.set(r.id, trustedStrings(r.tools));
+    if (options.tools) usedTools.set(r.id, trustedStrings(r.tools));
   }
   return { facts: ids.flatMap((id) => byId.get(id) ?? []), usedTools };
 }

@@ -191,7 +191,10 @@ export class SqlitePort implements StoragePort {
     return this.#read(() => {
       const sql = this.#statement;
       const ns = this.namespace;
-      const { facts, usedTools } = reads.candidateFacts(sql, ns, query.ids, query.usedTools === true);
+      const { facts, usedTools } = reads.candidateFacts(sql, ns, query.ids, {
+        tools: query.usedTools === true,
+        effectiveness: query.effectiveness !== false,
+      });
       return {
         episodes: facts,
         usedTools,
