@@ -81,10 +81,12 @@ describe.skipIf(!URL_)('PostgreSQL candidate reads in one statement', () => {
     expect(facts.episodes.find((e) => e.id === a.id)?.patternEffectiveness).not.toBe(0.5);
   });
 
-  it('leaves tools and vectors out unless asked, and reads nothing for no ids', async () => {
-    const facts = await candidateFacts(db, ns, { ids });
+  it('leaves tools, vectors and effectiveness out unless asked, and reads nothing for no ids', async () => {
+    const facts = await candidateFacts(db, ns, { ids, effectiveness: false });
     expect(facts.usedTools.size).toBe(0);
     expect(facts.vectors.size).toBe(0);
+    expect(facts.episodes).toHaveLength(3);
+    expect(facts.episodes.some((e) => 'patternEffectiveness' in e)).toBe(false);
     expect(await candidateFacts(db, ns, { ids: [] })).toEqual({
       episodes: [],
       usedTools: new Map(),

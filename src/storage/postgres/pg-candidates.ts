@@ -169,13 +169,15 @@ function parseTaught(
 
 /**
  * What ranking reads of each candidate, in one statement: a few columns, the mean effectiveness of the patterns
- * it taught, the tools it ran successfully (if asked) and its vector (if asked), each an index lookup by id. Rows
- * of this store are trusted: arrays are read with `JSON.parse`, not validated field by field (a corrupt one reads
- * as empty), and a pattern's effectiveness is the number after its key in the body (a corrupt body reads as
- * none; found by `split_part`, a plain search: a regular expression over the whole body cost ~30 µs a pattern).
+ * it taught (unless `effectiveness: false`), the tools it ran successfully and its vector (if asked), each an
+ * index lookup by id. Rows of this store are trusted: arrays are read with `JSON.parse`, not validated field by
+ * field (a corrupt one reads as empty), and a pattern's effectiveness is the number after its key in the body (a
+ * corrupt body reads as none; found by `split_part`, a plain search: a regular expression over the whole body
+ * cost ~30 µs a pattern).
  */
 export async function candidateFacts(db: Db, ns: string, query: CandidateLoad): Promise<LoadedFacts> {
   const withTools = query.usedTools === true;
+  const withEffectiveness = query.effectiveness !== false;
   const facts: LoadedFacts = { episodes: [], usedTools: new Map(), vectors: new Map() };
   if (query.ids.length === 0) return facts;
   const p = new Params();
@@ -185,6 +187,12 @@ export async function candidateFacts(db: Db, ns: string, query: CandidateLoad): 
     ? `(SELECT json_agg(t.tool ORDER BY t.tool COLLATE "C") FROM (SELECT DISTINCT s.tool FROM steps s
          WHERE s.episode_id = e.id AND s.status = 'success') AS t)`
     : 'NULL::json';
+  const effectiveness = withEffectiveness
+    ? `(SELECT avg(substring(left(split_part(pt.body, '"effectiveness":', 2), 32)
+                 FROM '^-?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?')::float8)
+          FROM regexp_matches(e.pattern_ids, '"([^"\\\\]*)"', 'g') AS m
+          JOIN patterns pt ON pt.id = m[1] AND pt.namespace = e.namespace)`
+    : 'NULL::float8';
   const vector =
     query.vectorsOf === undefined
       ? 'NULL::text'
@@ -205,10 +213,7 @@ export async function candidateFacts(db: Db, ns: string, query: CandidateLoad): 
   }>(
     `SELECT e.id, e.domain, e.language, e.framework, e.context_tags, e.tags, e.reward_total AS reward,
        coalesce(e.ended_at, e.started_at) AS at,
-       (SELECT avg(substring(left(split_part(pt.body, '"effectiveness":', 2), 32)
-                 FROM '^-?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?')::float8)
-          FROM regexp_matches(e.pattern_ids, '"([^"\\\\]*)"', 'g') AS m
-          JOIN patterns pt ON pt.id = m[1] AND pt.namespace = e.namespace) AS effectiveness,
+       ${effectiveness} AS effectiveness,
        ${tools} AS tools, ${vector} AS v
      FROM episodes e WHERE e.id = ANY(${ids}::text[]) AND e.namespace = ${space}`,
     p.values,
@@ -227,7 +232,7 @@ export async function candidateFacts(db: Db, ns: string, query: CandidateLoad): 
       tags: trustedStrings(r.tags),
       reward: r.reward,
       at: Number(r.at),
-      patternEffectiveness: r.effectiveness,
+      ...(withEffectiveness ? { patternEffectiveness: r.effectiveness } : {}),
     });
     if (withTools) facts.usedTools.set(id, r.tools ?? []);
     if (r.v !== null) facts.vectors.set(id, fromVectorText(r.v));
