@@ -146,8 +146,10 @@ export class PgTx implements WriteTx {
     const sorted = [...new Set(keys)].sort();
     if (sorted.length === 0) return;
     // One round trip; the ordered subquery takes the locks in sorted order, so no two writers wait in a circle.
+    // Advisory locks are global to the database: the key names the schema, so that stores in two schemas (the
+    // same namespace in each) never wait for each other.
     await this.#db.query(
-      `SELECT count(pg_advisory_xact_lock(hashtextextended($1 || ':' || k, 0)))
+      `SELECT count(pg_advisory_xact_lock(hashtextextended(current_schema() || ':' || $1 || ':' || k, 0)))
          FROM (SELECT k FROM unnest($2::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i) AS s`,
       [this.#ns, sorted],
     );

@@ -94,15 +94,27 @@ export class SqliteTx implements WriteTx {
   }
 
   async insertCompletedEpisodes(episodes: readonly CompletedEpisode[]): Promise<void> {
-    const fts = this.#sql(
-      'INSERT INTO episodes_fts (rowid, task, summary, tools, reflection) VALUES (?, ?, ?, ?, ?)',
-    );
+    if (episodes.length === 0) return;
+    // Rows with numbers (REAL columns) are bound one by one: SQLite's JSON reader rounds a few doubles differently
+    // from JavaScript. Tags and full-text entries are text, so each goes in as one JSON list.
+    const tags: Array<[number, string]> = [];
+    const documents: unknown[][] = [];
     for (const episode of episodes) {
       const rid = this.#insertEpisodeRow(episode, episode);
-      this.#indexTags(rid, [...episode.tags, ...episode.context.tags]);
+      for (const tag of new Set([...episode.tags, ...episode.context.tags])) tags.push([rid, tag]);
       this.#insertSteps(rid, episode.steps);
-      fts.run(rid, ...ftsDocument(episode));
+      documents.push([rid, ...ftsDocument(episode)]);
     }
+    if (tags.length > 0) {
+      this.#sql(
+        `INSERT OR IGNORE INTO episode_tags (tag, episode_rid)
+         SELECT value ->> 1, value ->> 0 FROM json_each(?)`,
+      ).run(JSON.stringify(tags));
+    }
+    this.#sql(
+      `INSERT INTO episodes_fts (rowid, task, summary, tools, reflection)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)`,
+    ).run(JSON.stringify(documents));
   }
 
   async appendSteps(episodeId: string, steps: readonly Step[]): Promise<void> {
@@ -233,12 +245,18 @@ export class SqliteTx implements WriteTx {
   }
 
   async addToolCounts(counts: readonly ToolCountDelta[]): Promise<void> {
-    const upsert = this.#sql(
-      `INSERT INTO tool_evidence (namespace, domain, feature, tool, successes, failures) VALUES (?, ?, ?, ?, ?, ?)
+    if (counts.length === 0) return;
+    // One statement for the whole list: a batch adds ~10,000 counts, and one call each costs half again as much.
+    // JSON carries only text and whole numbers here, which SQLite reads back exactly.
+    this.#sql(
+      `INSERT INTO tool_evidence (namespace, domain, feature, tool, successes, failures)
+       SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) WHERE true
        ON CONFLICT (namespace, domain, feature, tool) DO UPDATE SET successes = successes + excluded.successes,
          failures = failures + excluded.failures`,
+    ).run(
+      this.#ns,
+      JSON.stringify(counts.map((c) => [c.domain, c.feature, c.tool, c.successes, c.failures])),
     );
-    for (const c of counts) upsert.run(this.#ns, c.domain, c.feature, c.tool, c.successes, c.failures);
   }
 
   async insertFeedback(feedback: Feedback): Promise<void> {
