@@ -196,17 +196,19 @@ export function searchEpisodes(sql: Sql, ns: string, query: { text: string; limi
   const budgeted = budgetedQuery(sql, 'episodes_fts', query.text);
   if (budgeted === null) return [];
   // Column weights: the task says most about what an episode was; tools and reflection less. The FTS5 rows are
-  // ranked (or, for a word past the budget, capped to its newest) before the join: the join then reads `limit`.
+  // ranked (or, for a word past the budget, capped to its newest) before the join, which then reads `limit`
+  // rows by rowid. CROSS JOIN and `+namespace` keep that order: otherwise SQLite scans the namespace index and
+  // probes the ranked rows (13 ms at 100k episodes instead of 3).
   const rows = sql(
     budgeted.newest === undefined
       ? `SELECT e.id AS id, f.rank AS rank FROM (
            SELECT rowid, bm25(episodes_fts, 1.0, 0.7, 0.5, 0.3) AS rank FROM episodes_fts
            WHERE episodes_fts MATCH ?1 ORDER BY rank LIMIT ?3) f
-         JOIN episodes e ON e.rid = f.rowid WHERE e.namespace = ?2 ORDER BY f.rank LIMIT ?4`
+         CROSS JOIN episodes e ON e.rid = f.rowid WHERE +e.namespace = ?2 ORDER BY f.rank LIMIT ?4`
       : `SELECT e.id AS id, f.rank AS rank FROM (
            SELECT rowid, bm25(episodes_fts, 1.0, 0.7, 0.5, 0.3) AS rank FROM episodes_fts
            WHERE episodes_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3) f
-         JOIN episodes e ON e.rid = f.rowid WHERE e.namespace = ?2 ORDER BY f.rank LIMIT ?4`,
+         CROSS JOIN episodes e ON e.rid = f.rowid WHERE +e.namespace = ?2 ORDER BY f.rank LIMIT ?4`,
   ).all(budgeted.match, ns, fetchLimit(sql, 'episodes', ns, query.limit, budgeted), query.limit) as Array<{
     id: string;
     rank: number;
@@ -236,11 +238,11 @@ export function searchPatterns(sql: Sql, ns: string, query: { text: string; limi
       ? `SELECT p.id AS id, f.rank AS rank FROM (
            SELECT rowid, bm25(patterns_fts, 1.0, 0.5) AS rank FROM patterns_fts
            WHERE patterns_fts MATCH ?1 ORDER BY rank LIMIT ?3) f
-         JOIN patterns p ON p.rowid = f.rowid WHERE p.namespace = ?2 ORDER BY f.rank LIMIT ?4`
+         CROSS JOIN patterns p ON p.rowid = f.rowid WHERE +p.namespace = ?2 ORDER BY f.rank LIMIT ?4`
       : `SELECT p.id AS id, f.rank AS rank FROM (
            SELECT rowid, bm25(patterns_fts, 1.0, 0.5) AS rank FROM patterns_fts
            WHERE patterns_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3) f
-         JOIN patterns p ON p.rowid = f.rowid WHERE p.namespace = ?2 ORDER BY f.rank LIMIT ?4`,
+         CROSS JOIN patterns p ON p.rowid = f.rowid WHERE +p.namespace = ?2 ORDER BY f.rank LIMIT ?4`,
   ).all(budgeted.match, ns, fetchLimit(sql, 'patterns', ns, query.limit, budgeted), query.limit) as Array<{
     id: string;
     rank: number;
