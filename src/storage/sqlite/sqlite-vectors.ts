@@ -19,9 +19,9 @@ export function putVectors(sql: Sql, ns: string, vectors: readonly StoredVector[
 }
 
 /**
- * Nearest vectors by cosine. Episodes, once a namespace holds `EXACT_BELOW` of a provider's: candidates from
- * the in-memory sign index, scored exactly by SQLite. Otherwise (and for patterns, which stay few): the exact
- * scan inside SQLite.
+ * Nearest vectors by cosine. Episodes, once a namespace holds `EXACT_BELOW` of a provider's and the connection's
+ * sign index has caught up with them: candidates from that index, scored exactly by SQLite. Otherwise (and
+ * for patterns, which stay few): the exact scan inside SQLite.
  */
 export function searchVectors(
   sql: Sql,
@@ -29,8 +29,12 @@ export function searchVectors(
   query: { kind: VectorKind; provider: string; vector: Float32Array; limit: number },
 ): VectorHit[] {
   if (query.kind === 'episode') {
-    const index = signIndexFor(sql, ns, query.provider, query.vector.length);
-    if (index.size >= EXACT_BELOW) return index.search(sql, ns, query.provider, query.vector, query.limit);
+    const { index, ready } = signIndexFor(sql, ns, query.provider, query.vector.length);
+    const hits =
+      ready && index.size >= EXACT_BELOW
+        ? index.search(sql, ns, query.provider, query.vector, query.limit)
+        : undefined;
+    if (hits) return hits;
   }
   return exactSearch(sql, ns, query);
 }

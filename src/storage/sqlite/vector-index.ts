@@ -50,16 +50,19 @@ export class SignIndex {
     return this.#size;
   }
 
-  /** Reads the rows added since the last call (all of them the first time). */
-  sync(sql: Sql, ns: string, provider: string): void {
+  /**
+   * Reads rows added since the last call, at most `maxRows` of them; true once it has read up to the table's
+   * last row.
+   */
+  sync(sql: Sql, ns: string, provider: string, maxRows = Number.POSITIVE_INFINITY): boolean {
     const top = (sql('SELECT max(rowid) AS m FROM vectors').get() as { m: number | null }).m ?? 0;
     if (top < this.#seen) this.#reset();
-    if (top === this.#seen) return;
+    if (top === this.#seen) return true;
     const read = sql(
       `SELECT rowid AS r, item_id AS id, vector AS v FROM vectors
        WHERE rowid > ? AND kind = 'episode' AND provider = ? AND dims = ? AND namespace = ? ORDER BY rowid LIMIT ?`,
     );
-    for (;;) {
+    for (let budget = maxRows; budget > 0; budget -= LOAD_CHUNK) {
       const rows = read.all(this.#seen, provider, this.#dims, ns, LOAD_CHUNK) as Array<{
         r: number;
         id: string;
@@ -68,21 +71,29 @@ export class SignIndex {
       for (const row of rows) this.#add(row.id, fromBlob(row.v));
       const last = rows.at(-1);
       if (last) this.#seen = last.r;
-      if (rows.length < LOAD_CHUNK) break;
+      if (rows.length < LOAD_CHUNK) {
+        this.#seen = Math.max(this.#seen, top);
+        return true;
+      }
     }
-    this.#seen = Math.max(this.#seen, top);
+    return false;
   }
 
   /**
-   * The `limit` nearest by cosine, exactly scored by SQLite among the sign index's best candidates. When fewer
-   * come back than asked (rows deleted since they were indexed), the index is read again once.
+   * The `limit` nearest by cosine, exactly scored by SQLite among the sign index's best candidates; undefined
+   * when fewer come back than asked (rows deleted since they were indexed): the index then starts over.
    */
-  search(sql: Sql, ns: string, provider: string, query: Float32Array, limit: number): VectorHit[] {
+  search(
+    sql: Sql,
+    ns: string,
+    provider: string,
+    query: Float32Array,
+    limit: number,
+  ): VectorHit[] | undefined {
     const hits = this.#search(sql, ns, provider, query, limit);
     if (hits.length >= Math.min(limit, this.#size)) return hits;
     this.#reset();
-    this.sync(sql, ns, provider);
-    return this.#search(sql, ns, provider, query, limit);
+    return undefined;
   }
 
   #search(sql: Sql, ns: string, provider: string, query: Float32Array, limit: number): VectorHit[] {
@@ -207,8 +218,23 @@ function topIndices(scores: Int32Array, k: number): number[] {
 
 const indexes = new WeakMap<Sql, Map<string, SignIndex>>();
 
-/** The sign index of a provider's episode vectors in a namespace, for one connection, caught up. */
-export function signIndexFor(sql: Sql, ns: string, provider: string, dims: number): SignIndex {
+/**
+ * Rows a search may add to a sign index that is still catching up with the table (about 10-40 ms of reading).
+ * A process that searches once (the CLI) never pays for loading a whole index; a server has it after a few
+ * searches (7 at 100k episodes), and each search until then is the exact scan.
+ */
+const WARM_ROWS = 16_384;
+
+/**
+ * The sign index of a provider's episode vectors in a namespace, for one connection, and whether it has caught
+ * up with the table (searches use it only then).
+ */
+export function signIndexFor(
+  sql: Sql,
+  ns: string,
+  provider: string,
+  dims: number,
+): { index: SignIndex; ready: boolean } {
   let byKey = indexes.get(sql);
   if (!byKey) {
     byKey = new Map();
@@ -220,6 +246,5 @@ export function signIndexFor(sql: Sql, ns: string, provider: string, dims: numbe
     index = new SignIndex(dims);
     byKey.set(key, index);
   }
-  index.sync(sql, ns, provider);
-  return index;
+  return { index, ready: index.sync(sql, ns, provider, WARM_ROWS) };
 }
