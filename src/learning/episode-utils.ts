@@ -48,16 +48,55 @@ export function trimAction(action: string): string {
 }
 
 /**
+ * A pure function of one string that remembers its last results: learning asks the same question of the same
+ * text many times per episode (each step's action and error message, by several extractors) and across
+ * episodes. The cache is dropped whole when it holds `size` entries, which costs nothing per call.
+ */
+export function memoizeText<T>(fn: (text: string) => T, size = 1_024): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    const hit = cache.get(text);
+    if (hit !== undefined) return hit;
+    const value = fn(text);
+    if (cache.size >= size) cache.clear();
+    cache.set(text, value);
+    return value;
+  };
+}
+
+const generalized = memoizeText((action) =>
+  trimAction(action.replace(/[#@$]?[\p{L}\p{N}_\-.:]*\d{4,}[\p{L}\p{N}_\-.:]*/gu, '<id>')),
+);
+
+/**
  * An action as a pattern keeps it: identifiers (a token with a run of 4+ digits, such as `#W6067464` or
  * `req-20260101`) become `<id>`, because a pattern is advice for the next task, not a record of the last one.
  */
 export function generalizeAction(action: string): string {
-  return trimAction(action.replace(/[#@$]?[\p{L}\p{N}_\-.:]*\d{4,}[\p{L}\p{N}_\-.:]*/gu, '<id>'));
+  return generalized(action);
 }
 
 /** Union of two evidence lists, sorted ascending (ids are time-ordered), keeping the last `cap`. */
 export function mergeEvidence(a: readonly string[], b: readonly string[], cap = EVIDENCE_CAP): string[] {
+  // The common case, one new episode joining a stored list (kept sorted by this function), in one pass.
+  if (b.length === 1 && isSortedUnique(a)) return insertSorted(a, b[0] as string, cap);
+  if (a.length === 1 && isSortedUnique(b)) return insertSorted(b, a[0] as string, cap);
   const all = [...new Set([...a, ...b])].sort(compareText);
+  return all.slice(Math.max(0, all.length - cap));
+}
+
+function isSortedUnique(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++)
+    if (compareText(list[i - 1] as string, list[i] as string) >= 0) return false;
+  return true;
+}
+
+/** `sorted` with `id` in its place (once), keeping the last `cap`: what the general union gives, cheaper. */
+function insertSorted(sorted: readonly string[], id: string, cap: number): string[] {
+  let at = sorted.length;
+  while (at > 0 && compareText(sorted[at - 1] as string, id) > 0) at--;
+  if (at > 0 && sorted[at - 1] === id) return sorted.slice(Math.max(0, sorted.length - cap));
+  const all = [...sorted.slice(0, at), id, ...sorted.slice(at)];
   return all.slice(Math.max(0, all.length - cap));
 }
 

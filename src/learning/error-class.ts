@@ -1,4 +1,5 @@
 import { contentTokens, type Step } from '../core/index.js';
+import { memoizeText } from './episode-utils.js';
 
 const ERROR_NAME_RE = /\b[A-Z][A-Za-z]*(?:Error|Exception)\b/;
 const ERRNO_RE = /\bE[A-Z]{3,}\b/g;
@@ -34,6 +35,10 @@ const HEX_RE = /\b0x[0-9a-f]+\b|\b(?=[0-9a-f]*\d)[0-9a-f]{6,}\b/gi;
  * classifyError("Module '/src/a.ts' has no default export"); // 'module_default_export'
  */
 export function classifyError(message: string): string {
+  return classified(message);
+}
+
+const classified = memoizeText((message) => {
   const text = message.trim();
   if (text === '') return 'unknown';
   const name = ERROR_NAME_RE.exec(text);
@@ -51,7 +56,7 @@ export function classifyError(message: string): string {
     .replace(/\d+/g, ' ');
   const words = contentTokens(stripped.replace(/_/g, ' ')).slice(0, 4);
   return words.length === 0 ? 'unknown' : words.join('_');
-}
+});
 
 /** The error class of a failed step: `timeout` for timeouts, `classifyError` of the message otherwise. */
 export function stepErrorClass(step: Step): string {

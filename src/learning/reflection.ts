@@ -86,6 +86,13 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
+/** Same tool, action and params; the params (the costly part) are compared only when the rest agree. */
+function sameCall(a: Step, b: Step): boolean {
+  return (
+    a.tool === b.tool && a.action === b.action && stableStringify(a.params) === stableStringify(b.params)
+  );
+}
+
 function improvementsOf(episode: EndedEpisode, weights: RewardWeights): string[] {
   const { steps, outcome, context } = episode;
   const lines: string[] = [];
@@ -117,9 +124,8 @@ function improvementsOf(episode: EndedEpisode, weights: RewardWeights): string[]
   }
   // Redundant: the same call right after it already succeeded. Re-running a call after other steps (tests
   // after an edit) or after it failed (a retry) is not.
-  const call = (s: Step) => `${s.tool}\u0000${s.action}\u0000${stableStringify(s.params)}`;
   const repeats = countBy(
-    steps.filter((s, i) => i > 0 && isSuccessStep(steps[i - 1]!) && call(steps[i - 1]!) === call(s)),
+    steps.filter((s, i) => i > 0 && isSuccessStep(steps[i - 1]!) && sameCall(steps[i - 1]!, s)),
     (s) => s.tool,
   );
   for (const [tool, n] of repeats) {

@@ -1,5 +1,5 @@
 import { type Pattern, type Step, tokenize } from '../../core/index.js';
-import { type EndedEpisode, generalizeAction, isSuccessStep } from '../episode-utils.js';
+import { type EndedEpisode, generalizeAction, isSuccessStep, memoizeText } from '../episode-utils.js';
 import { observe } from './observation.js';
 
 /** Words that mark a step as a check whose result decides what comes next. */
@@ -23,13 +23,16 @@ const FOLLOW_UPS = 3;
 export function isDecisionStep(step: Pick<Step, 'tool' | 'action'>): boolean {
   // Only the tool and the action's first two words say what a step does ("npm test", "verify the build");
   // later words say what it is about ("fix the expiry check" is an edit, not a check).
-  const verbs = tokenize(step.action).slice(0, 2);
-  for (const token of [...tokenize(step.tool), ...verbs]) {
-    if (DECISION_WORDS.has(token)) return true;
-    if (token.split(/[_-]+/).some((part) => DECISION_WORDS.has(part))) return true;
-  }
-  return false;
+  return toolDecides(step.tool) || actionDecides(step.action);
 }
+
+const decides = (tokens: readonly string[]): boolean =>
+  tokens.some(
+    (token) => DECISION_WORDS.has(token) || token.split(/[_-]+/).some((part) => DECISION_WORDS.has(part)),
+  );
+// Each step is asked about by several extractors, and tools and actions repeat across episodes.
+const toolDecides = memoizeText((tool) => decides(tokenize(tool)));
+const actionDecides = memoizeText((action) => decides(tokenize(action).slice(0, 2)));
 
 export function branchOf(step: Step): 'passed' | 'failed' {
   return isSuccessStep(step) ? 'passed' : 'failed';

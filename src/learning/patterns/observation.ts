@@ -5,7 +5,7 @@ import {
   type PatternData,
   type Step,
 } from '../../core/index.js';
-import { type EndedEpisode, sumLatency } from '../episode-utils.js';
+import { type EndedEpisode, memoizeText, sumLatency } from '../episode-utils.js';
 
 /** The context a pattern records for an episode. */
 export function patternContext(episode: EndedEpisode): PatternContext {
@@ -19,6 +19,9 @@ export function patternContext(episode: EndedEpisode): PatternContext {
   };
 }
 
+// A hash per observation; the same keys come back episode after episode.
+const patternId = memoizeText((key) => contentId('pat', key));
+
 /** One sighting of a pattern in one episode: occurrences 1, evidence this episode, neutral effectiveness. */
 export function observe(
   episode: EndedEpisode,
@@ -30,7 +33,7 @@ export function observe(
   const latency = sumLatency(involved);
   const context = patternContext(episode);
   return {
-    id: contentId('pat', key),
+    id: patternId(key),
     key,
     type: data.type,
     description: describePattern(data, context),
