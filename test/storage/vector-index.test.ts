@@ -118,3 +118,33 @@ describe('vector search past EXACT_BELOW vectors (the sign index, scored exactly
     }
   });
 });
+
+describe('a sign index that has not caught up', () => {
+  it('answers exactly while the index catches up (first search: the exact scan), and the same once it has', async () => {
+    const path = join(dir, 'warming.db');
+    const count = 40_000;
+    const all = vectors(count, 5);
+    const writer = await openStorage(path);
+    for (let i = 0; i < count; i += 5_000) {
+      await writer.putVectors(all.slice(i, i + 5_000).map((v, j) => stored(`w${i + j}`, v)));
+    }
+    await writer.close();
+
+    const storage = await openStorage(path);
+    try {
+      const query = all[123] as Float32Array;
+      const search = () =>
+        storage.searchVectors({ kind: 'episode', provider: 'test', vector: query, limit: 5 });
+      // 40,000 rows are more than one search reads into the index: this one is the exact scan, and exact.
+      const first = await search();
+      expect(first[0]).toMatchObject({ id: 'w123' });
+      expect(first[0]?.score).toBeCloseTo(1, 5);
+      // The background steps read the rest without another search; the next search then uses the index.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const later = await search();
+      expect(later.map((h) => h.id)).toEqual(first.map((h) => h.id));
+    } finally {
+      await storage.close();
+    }
+  });
+});

@@ -162,7 +162,7 @@ export class SqlitePort implements StoragePort {
         lexical: query.text ? reads.searchEpisodes(sql, ns, query.text) : [],
         similar: vector
           ? ((this.#ann ? ann.searchAnn(sql, ns, { kind: 'episode', ...vector }) : undefined) ??
-            vectors.searchVectors(sql, ns, { kind: 'episode', ...vector }))
+            vectors.searchVectors(sql, ns, { kind: 'episode', ...vector }, this.#warmLater))
           : [],
         recent: query.recent ? reads.recentEpisodeIds(sql, ns, query.recent) : [],
         toolCounts: query.toolCounts ? reads.toolCounts(sql, ns, query.toolCounts) : [],
@@ -251,9 +251,36 @@ export class SqlitePort implements StoragePort {
     return this.#read(
       () =>
         (this.#ann ? ann.searchAnn(this.#statement, this.namespace, query) : undefined) ??
-        vectors.searchVectors(this.#statement, this.namespace, query),
+        vectors.searchVectors(this.#statement, this.namespace, query, this.#warmLater),
     );
   }
+
+  #warming = false;
+  #closed = false;
+
+  /**
+   * Catches a sign index up with the table in the background, a few thousand rows per event-loop turn (each
+   * read waits for this connection's transaction like any other), so a long-lived process searches with it
+   * soon; the timer never keeps the process alive.
+   */
+  readonly #warmLater = (key: vectors.SignIndexKey): void => {
+    if (this.#warming || this.#closed) return;
+    this.#warming = true;
+    const step = () =>
+      setTimeout(() => {
+        if (this.#closed) return;
+        this.#read(() => vectors.warmSignIndex(this.#statement, key)).then(
+          (ready) => {
+            if (ready || this.#closed) this.#warming = false;
+            else step();
+          },
+          () => {
+            this.#warming = false;
+          },
+        );
+      }, 0).unref();
+    step();
+  };
   getVectors(query: {
     kind: VectorKind;
     provider: string;
@@ -323,6 +350,7 @@ export class SqlitePort implements StoragePort {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#open;
     // Fold the WAL into the main file now: libsql keeps the file open until its statements are garbage
     // collected, and a copy of the .db alone should still hold every write.

@@ -1,7 +1,9 @@
 import type { StoredVector, VectorHit, VectorKind } from '../storage.js';
 import { fromBlob, toBlob } from './blob.js';
 import type { Sql } from './driver.js';
-import { EXACT_BELOW, signIndexFor } from './vector-index.js';
+import { EXACT_BELOW, type SignIndexKey, signIndexFor } from './vector-index.js';
+
+export { type SignIndexKey, warmSignIndex } from './vector-index.js';
 
 export { fromBlob, toBlob };
 
@@ -27,9 +29,13 @@ export function searchVectors(
   sql: Sql,
   ns: string,
   query: { kind: VectorKind; provider: string; vector: Float32Array; limit: number },
+  /** Called when the sign index has not caught up, to finish that in the background. */
+  warmLater?: (key: SignIndexKey) => void,
 ): VectorHit[] {
   if (query.kind === 'episode') {
-    const { index, ready } = signIndexFor(sql, ns, query.provider, query.vector.length);
+    const key = { ns, provider: query.provider, dims: query.vector.length };
+    const { index, ready } = signIndexFor(sql, key);
+    if (!ready) warmLater?.(key);
     const hits =
       ready && index.size >= EXACT_BELOW
         ? index.search(sql, ns, query.provider, query.vector, query.limit)

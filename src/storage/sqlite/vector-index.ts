@@ -62,8 +62,9 @@ export class SignIndex {
       `SELECT rowid AS r, item_id AS id, vector AS v FROM vectors
        WHERE rowid > ? AND kind = 'episode' AND provider = ? AND dims = ? AND namespace = ? ORDER BY rowid LIMIT ?`,
     );
-    for (let budget = maxRows; budget > 0; budget -= LOAD_CHUNK) {
-      const rows = read.all(this.#seen, provider, this.#dims, ns, LOAD_CHUNK) as Array<{
+    const chunk = Math.min(LOAD_CHUNK, maxRows);
+    for (let budget = maxRows; budget > 0; budget -= chunk) {
+      const rows = read.all(this.#seen, provider, this.#dims, ns, chunk) as Array<{
         r: number;
         id: string;
         v: ArrayBuffer | Uint8Array;
@@ -71,7 +72,7 @@ export class SignIndex {
       for (const row of rows) this.#add(row.id, fromBlob(row.v));
       const last = rows.at(-1);
       if (last) this.#seen = last.r;
-      if (rows.length < LOAD_CHUNK) {
+      if (rows.length < chunk) {
         this.#seen = Math.max(this.#seen, top);
         return true;
       }
@@ -225,26 +226,41 @@ const indexes = new WeakMap<Sql, Map<string, SignIndex>>();
  */
 const WARM_ROWS = 16_384;
 
-/**
- * The sign index of a provider's episode vectors in a namespace, for one connection, and whether it has caught
- * up with the table (searches use it only then).
- */
-export function signIndexFor(
-  sql: Sql,
-  ns: string,
-  provider: string,
-  dims: number,
-): { index: SignIndex; ready: boolean } {
+/** Which sign index: one per namespace, provider and dimension, per connection. */
+export interface SignIndexKey {
+  ns: string;
+  provider: string;
+  dims: number;
+}
+
+function indexOf(sql: Sql, key: SignIndexKey): SignIndex {
   let byKey = indexes.get(sql);
   if (!byKey) {
     byKey = new Map();
     indexes.set(sql, byKey);
   }
-  const key = JSON.stringify([ns, provider, dims]);
-  let index = byKey.get(key);
+  const id = JSON.stringify([key.ns, key.provider, key.dims]);
+  let index = byKey.get(id);
   if (!index) {
-    index = new SignIndex(dims);
-    byKey.set(key, index);
+    index = new SignIndex(key.dims);
+    byKey.set(id, index);
   }
-  return { index, ready: index.sync(sql, ns, provider, WARM_ROWS) };
+  return index;
+}
+
+/**
+ * The sign index of a provider's episode vectors in a namespace, for one connection, and whether it has caught
+ * up with the table (searches use it only then).
+ */
+export function signIndexFor(sql: Sql, key: SignIndexKey): { index: SignIndex; ready: boolean } {
+  const index = indexOf(sql, key);
+  return { index, ready: index.sync(sql, key.ns, key.provider, WARM_ROWS) };
+}
+
+/** Rows per background step: a few ms of reading, so calls waiting on the event loop are not held up long. */
+const BACKGROUND_ROWS = 1_024;
+
+/** One background step of catching an index up; true once caught up. */
+export function warmSignIndex(sql: Sql, key: SignIndexKey): boolean {
+  return indexOf(sql, key).sync(sql, key.ns, key.provider, BACKGROUND_ROWS);
 }
