@@ -19,7 +19,7 @@ interface Cached {
   at: number;
 }
 
-/** A word's document frequency counted up to `budget + 1`: the GIN index, then at most that many heap rows. */
+/** Document frequencies of words, each counted up to a cap (the GIN index, then at most that many heap rows). */
 class TermFrequencies {
   readonly #cache = new Map<string, Cached>();
 
@@ -69,7 +69,9 @@ export interface BudgetedTerms {
  * The words of a text as a budgeted query, counted in the statement that searches (no extra round trip): words
  * whose count is cached and fresh pass their count in; the others are counted there, capped at `budget + 1`.
  * Kept: rarest first (ties in text order) while the counts sum to at most `budget`, always the rarest; words no
- * episode holds are left out. Counts are store-wide (all namespaces): an estimate that only steers the choice.
+ * episode holds are left out. Counts are store-wide (all namespaces, as the GIN index is): in a small namespace
+ * of a large shared schema the store's rarest words may be ones its episodes lack, so it can miss matches of
+ * words the rest of the store holds often.
  */
 export function budgetedTerms(
   p: Params,
