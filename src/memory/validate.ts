@@ -50,7 +50,9 @@ export function prepareEpisode(
 
 /** Applies the step limits: output and messages are truncated with a marker, oversize params are rejected. */
 export function limitStep(step: Omit<Step, 'seq'>, limits: MemoryLimits): Omit<Step, 'seq'> {
-  const bytes = Buffer.byteLength(JSON.stringify(step.params));
+  const json = JSON.stringify(step.params);
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most params fit without counting their bytes.
+  const bytes = json.length * 3 <= limits.maxParamsBytes ? 0 : Buffer.byteLength(json);
   if (bytes > limits.maxParamsBytes) {
     throw new MemoryError(
       'LIMIT_EXCEEDED',
@@ -72,8 +74,18 @@ export function limitStep(step: Omit<Step, 'seq'>, limits: MemoryLimits): Omit<S
 /** Parses a `logStep` input and fills its defaults. */
 export function prepareStep(input: StepInput, nowIso: string, limits: MemoryLimits): Omit<Step, 'seq'> {
   const parsed = parseInput(StepInputSchema, input, 'log step');
-  const { at, tokens, ...rest } = parsed;
-  return limitStep({ ...rest, at: at ?? nowIso, ...(tokens === undefined ? {} : { tokens }) }, limits);
+  // Field by field rather than rest and spread, which cost more than the parse itself on this hot path.
+  const step: Omit<Step, 'seq'> = {
+    tool: parsed.tool,
+    action: parsed.action,
+    params: parsed.params,
+    result: parsed.result,
+    latencyMs: parsed.latencyMs,
+    metadata: parsed.metadata,
+    at: parsed.at ?? nowIso,
+  };
+  if (parsed.tokens !== undefined) step.tokens = parsed.tokens;
+  return limitStep(step, limits);
 }
 
 /** Turns an import record into a whole episode (steps and outcome, no learning yet), enforcing every limit. */
