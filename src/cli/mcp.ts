@@ -58,6 +58,13 @@ Examples:
         checkHttpExposure({ host: flags.host, token: flags.token ?? namespaceTokens[0]?.token });
       await withMemory(command, cli, async (memory) => {
         const stopped = stopSignal();
+        // A server lives long: load the vector search index now, a chunk per event-loop turn, so that the
+        // first searches do not run the exact scan (a few seconds at 100k episodes, meanwhile calls go on).
+        memory.warm().catch((error: unknown) => {
+          cli.stderr.line(
+            `slmem: loading the vector index failed: ${error instanceof Error ? error.message : error}`,
+          );
+        });
         if (flags.http) {
           const http = await startMcpHttpServer(memory, {
             host: flags.host,

@@ -235,6 +235,20 @@ export class SelfLearningMemory implements AsyncDisposable {
   }
 
   /**
+   * Loads the in-memory search index of the stored vectors now (the embedded file keeps one per process once a
+   * namespace holds 4,096 episode vectors; it catches up in the background otherwise, and searches use the exact
+   * scan until then). A long-lived process (a server) calls it once at start; it yields to other calls as it
+   * goes. Resolves to how many vectors the index holds: 0 without embeddings or on PostgreSQL.
+   */
+  async warm(): Promise<{ vectors: number }> {
+    const { storage, provider } = this.#live;
+    if (!provider) return { vectors: 0 };
+    return {
+      vectors: (await storage.warmVectors?.({ provider: provider.id, dims: provider.dimensions })) ?? 0,
+    };
+  }
+
+  /**
    * Embeds every completed episode and pattern that has no vector of the current provider (after a change of
    * provider, or when background embedding failed). Returns how many were embedded.
    */

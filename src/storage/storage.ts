@@ -233,6 +233,11 @@ export interface StorageBackend {
   findCandidates(query: CandidateQuery): Promise<CandidateHits>;
   /** The candidates with what ranking needs (their patterns, heuristics, tools, vectors) in one call. */
   loadCandidates(query: CandidateLoad): Promise<LoadedCandidates>;
+  /**
+   * Loads what this backend keeps in memory to search a provider's vectors (the embedded file's sign index),
+   * so that the first searches do not pay for it. Resolves to how many vectors it holds (0 where nothing is kept).
+   */
+  warmVectors?(query: { provider: string; dims: number }): Promise<number>;
   /** What ranking needs of each candidate (a few columns, its tools, its vector) in one call. */
   candidateFacts(query: CandidateLoad): Promise<LoadedFacts>;
   /** The episodes a retrieval returns, whole (steps if asked), with their patterns and heuristics, in one call. */

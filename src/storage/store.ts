@@ -256,6 +256,10 @@ export class Store implements StorageBackend {
     return this.#port.candidateFacts ? this.#port.candidateFacts(query) : composeFacts(this, query);
   }
 
+  async warmVectors(query: { provider: string; dims: number }): Promise<number> {
+    return (await this.#port.warmVectors?.(query)) ?? 0;
+  }
+
   loadChosen(query: { ids: readonly string[]; steps?: boolean }): Promise<ChosenEpisodes> {
     return this.#port.loadChosen ? this.#port.loadChosen(query) : composeChosen(this.#port, query);
   }

@@ -143,8 +143,40 @@ describe('a sign index that has not caught up', () => {
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       const later = await search();
       expect(later.map((h) => h.id)).toEqual(first.map((h) => h.id));
+      // Loading it on purpose (what a server does at start) reports every vector.
+      expect(await storage.warmVectors?.({ provider: 'test', dims: DIMS })).toBe(count);
     } finally {
       await storage.close();
+    }
+  });
+});
+
+describe('SelfLearningMemory.warm', () => {
+  it('loads the index of the episodes embedded so far, and is a no-op without embeddings', async () => {
+    const { SelfLearningMemory } = await import('../../src/index.js');
+    const path = join(dir, 'warm.db');
+    const memory = await SelfLearningMemory.open({
+      db: path,
+      embeddings: { provider: 'hash' },
+      log: () => {},
+    });
+    try {
+      const records = Array.from({ length: 12 }, (_, i) => ({
+        task: `Return order ${i} of the blue kettle`,
+        steps: [{ tool: 'lookup', action: 'find order' }],
+        outcome: { status: 'success' },
+      }));
+      expect((await memory.importEpisodes(records)).imported).toBe(12);
+      await memory.flush();
+      expect(await memory.warm()).toEqual({ vectors: 12 });
+    } finally {
+      await memory.close();
+    }
+    const plain = await SelfLearningMemory.open({ db: path, embeddings: false, log: () => {} });
+    try {
+      expect(await plain.warm()).toEqual({ vectors: 0 });
+    } finally {
+      await plain.close();
     }
   });
 });

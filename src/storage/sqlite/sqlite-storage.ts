@@ -255,6 +255,17 @@ export class SqlitePort implements StoragePort {
     );
   }
 
+  /** Catches the sign index of the provider's episode vectors up now, a chunk per event-loop turn. */
+  async warmVectors(query: { provider: string; dims: number }): Promise<number> {
+    const key = { ns: this.namespace, provider: query.provider, dims: query.dims };
+    for (;;) {
+      if (this.#closed) return 0;
+      const state = await this.#read(() => vectors.warmSignIndex(this.#statement, key));
+      if (state.ready) return state.size;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   #warming = false;
   #closed = false;
 
@@ -270,7 +281,7 @@ export class SqlitePort implements StoragePort {
       setTimeout(() => {
         if (this.#closed) return;
         this.#read(() => vectors.warmSignIndex(this.#statement, key)).then(
-          (ready) => {
+          ({ ready }) => {
             if (ready || this.#closed) this.#warming = false;
             else step();
           },

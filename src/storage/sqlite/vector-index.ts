@@ -260,7 +260,9 @@ export function signIndexFor(sql: Sql, key: SignIndexKey): { index: SignIndex; r
 /** Rows per background step: a few ms of reading, so calls waiting on the event loop are not held up long. */
 const BACKGROUND_ROWS = 1_024;
 
-/** One background step of catching an index up; true once caught up. */
-export function warmSignIndex(sql: Sql, key: SignIndexKey): boolean {
-  return indexOf(sql, key).sync(sql, key.ns, key.provider, BACKGROUND_ROWS);
+/** One background step of catching an index up: whether it has, and how many vectors it holds. */
+export function warmSignIndex(sql: Sql, key: SignIndexKey): { ready: boolean; size: number } {
+  const index = indexOf(sql, key);
+  const ready = index.sync(sql, key.ns, key.provider, BACKGROUND_ROWS);
+  return { ready, size: index.size };
 }
