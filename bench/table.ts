@@ -124,6 +124,7 @@ export function growthTable(rows: readonly GrowthRow[]): string {
       growth('import', true),
     ],
     plain('reindex (s, new episodes)', (r) => r.reindexSec.toFixed(1)),
+    plain('vector index load, warm() (s)', (r) => (r.warmSec === undefined ? '-' : r.warmSec.toFixed(2))),
     plain('RSS (MB)', (r) => count(r.rssMb), 'rssMb'),
     plain('peak RSS (MB, run so far)', (r) => count(r.peakRssMb), 'peakRssMb'),
     plain('size on disk (MB)', (r) => count(r.dbMb), 'dbMb'),
