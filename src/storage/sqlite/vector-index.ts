@@ -9,8 +9,12 @@ import type { Sql } from './driver.js';
  */
 export const EXACT_BELOW = 4_096;
 
-/** Candidates the sign scan keeps for the 8-bit scoring, and per result asked for, the 8-bit scoring for SQLite's. */
-const SIGN_CANDIDATES = 2_000;
+/**
+ * Candidates the sign scan keeps for the 8-bit scoring, and per result asked for, the 8-bit scoring for SQLite's.
+ * At 10k hash vectors, of the exact 50 nearest: 2,000 candidates find 0.944, 1,000 find 0.913, 500 find 0.868;
+ * of the exact 10 nearest, all three find 0.996-0.999 (within the 50 returned).
+ */
+const SIGN_CANDIDATES = 1_000;
 const EXACT_FACTOR = 2;
 
 /** Rows read from SQLite per step while the index catches up with the table. */
@@ -160,7 +164,13 @@ export class SignIndex {
         const n = planes[at + w + j] as number;
         const qp = q[j] as number;
         const qn = q[w + j] as number;
-        s += popcount((qp & p) | (qn & n)) - popcount((qp & n) | (qn & p));
+        const agree = (qp & p) | (qn & n);
+        const differ = (qp & n) | (qn & p);
+        s +=
+          (BITS[agree & 0xffff] as number) +
+          (BITS[agree >>> 16] as number) -
+          (BITS[differ & 0xffff] as number) -
+          (BITS[differ >>> 16] as number);
       }
       agreement[i] = s;
     }
@@ -186,11 +196,12 @@ function signPlanes(vector: Float32Array, out: Int32Array, at: number, words: nu
   }
 }
 
-function popcount(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
+/** Set bits of every 16-bit number: two lookups count a word (1.5x faster than bit twiddling here). */
+const BITS = (() => {
+  const table = new Uint8Array(65_536);
+  for (let i = 1; i < table.length; i++) table[i] = (i & 1) + (table[i >>> 1] as number);
+  return table;
+})();
 
 /** Indices of the `k` highest scores, in no particular order (a counting pass over the small integer range). */
 function topIndices(scores: Int32Array, k: number): number[] {
