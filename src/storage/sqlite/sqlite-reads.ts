@@ -363,24 +363,55 @@ export function stats(sql: Sql, ns: string): StorageStats {
   };
 }
 
-/** Tool-model counts of the features, in one domain or summed over all of them. */
+/** Counts already read, per connection: valid until the store's write generation moves (any write of counts). */
+const countCache = new WeakMap<Sql, { generation: number; rows: Map<string, ToolCount[]> }>();
+
+/**
+ * Tool-model counts of the features, in one domain or summed over all of them. A feature's counts are kept per
+ * connection until the next write to the store (by any process: the write generation is read each time), so
+ * the words that recur across queries are read once between writes.
+ */
 export function toolCounts(
   sql: Sql,
   ns: string,
   query: { domain?: string; features: readonly string[] },
 ): ToolCount[] {
   if (query.features.length === 0) return [];
-  const features = JSON.stringify(query.features);
+  const generation = (
+    sql("SELECT CAST(value AS INTEGER) AS g FROM meta WHERE key = 'write_generation'").get() as { g: number }
+  ).g;
+  let cache = countCache.get(sql);
+  if (!cache || cache.generation !== generation || cache.rows.size > 50_000) {
+    cache = { generation, rows: new Map() };
+    countCache.set(sql, cache);
+  }
+  const key = (feature: string) => JSON.stringify([ns, query.domain ?? null, feature]);
+  const missing = [...new Set(query.features)].filter((f) => !cache.rows.has(key(f)));
+  if (missing.length > 0) {
+    for (const f of missing) cache.rows.set(key(f), []);
+    for (const row of readToolCounts(sql, ns, query.domain, missing))
+      cache.rows.get(key(row.feature))?.push(row);
+  }
+  return [...new Set(query.features)].flatMap((f) => cache.rows.get(key(f)) ?? []);
+}
+
+function readToolCounts(
+  sql: Sql,
+  ns: string,
+  domain: string | undefined,
+  features: readonly string[],
+): ToolCount[] {
+  const list = JSON.stringify(features);
   const rows =
-    query.domain === undefined
+    domain === undefined
       ? sql(
           `SELECT feature, tool, SUM(successes) AS successes, SUM(failures) AS failures FROM tool_evidence
            WHERE namespace = ? AND feature IN (SELECT value FROM json_each(?)) GROUP BY feature, tool`,
-        ).all(ns, features)
+        ).all(ns, list)
       : sql(
           `SELECT feature, tool, successes, failures FROM tool_evidence
            WHERE namespace = ? AND domain = ? AND feature IN (SELECT value FROM json_each(?))`,
-        ).all(ns, query.domain, features);
+        ).all(ns, domain, list);
   return (rows as Array<Record<string, unknown>>).map((r) => ({
     feature: String(r.feature),
     tool: String(r.tool),
