@@ -72,6 +72,25 @@ describe.skipIf(!URL_)('PostgreSQL full-text search within a posting budget', ()
     ]);
   });
 
+  it('takes words the statistics put past the budget as past it, without counting them', async () => {
+    await pool.query('ANALYZE episodes');
+    // A pool of its own: no word counted yet, so each goes through the statistics or a count.
+    const fresh = new pg.Pool({ connectionString: URL_, max: 1, options: `-c search_path=${schema},public` });
+    try {
+      const text = 'deploy billing service canary rollback';
+      const hits = await searchEpisodes(fresh as unknown as Db, ns, { text, limit: 10 }, 2);
+      expect(hits.map((h) => h.id)).toEqual([rare.id]);
+      const common = await fresh.query(
+        `SELECT m.lexeme FROM pg_stats s, unnest(s.most_common_elems::text::text[]) AS m(lexeme)
+          WHERE s.schemaname = $1 AND s.tablename = 'episodes' AND s.attname = 'fts'`,
+        [schema],
+      );
+      expect(common.rows.map((r) => r.lexeme)).toContain('deploy');
+    } finally {
+      await fresh.end();
+    }
+  });
+
   it('gives the same hits from findCandidates as from the search alone', async () => {
     const text = 'canary rollback for the billing service';
     const alone = await searchEpisodes(db, ns, { text, limit: 5 }, 3);
