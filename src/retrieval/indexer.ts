@@ -60,6 +60,9 @@ export class VectorIndexer {
     return this.#provider.id;
   }
 
+  /** The text hash of each pattern vector this process wrote last: a pattern whose text is unchanged is skipped. */
+  readonly #written = new Map<string, string>();
+
   get pending(): number {
     return this.#pending.episode.size + this.#pending.pattern.size;
   }
@@ -141,7 +144,7 @@ export class VectorIndexer {
         const ids = [...this.#pending[kind]].slice(0, this.#batchSize);
         for (const id of ids) this.#pending[kind].delete(id);
         try {
-          await this.#embed(kind, ids);
+          await this.#embed(kind, ids, true);
         } catch (error) {
           this.#log(
             `embedding ${ids.length} ${kind}s failed; run "slmem reindex" later: ${toMemoryError(error).message}`,
@@ -153,15 +156,25 @@ export class VectorIndexer {
     }
   }
 
-  /** Embeds and stores the vectors of these items; returns how many were found. */
-  async #embed(kind: VectorKind, ids: readonly string[]): Promise<number> {
-    const texts =
+  /**
+   * Embeds and stores the vectors of these items; returns how many were stored. From the queue
+   * (`skipUnchanged`), a pattern whose text this process already embedded is skipped; reindex never skips.
+   */
+  async #embed(kind: VectorKind, ids: readonly string[], skipUnchanged = false): Promise<number> {
+    let texts =
       kind === 'episode'
         ? (await this.#storage.getEpisodes(ids)).map((e) => ({ id: e.id, text: episodeEmbeddingText(e) }))
         : (await this.#storage.getPatterns(ids)).map((p) => ({ id: p.id, text: patternEmbeddingText(p) }));
     if (texts.length === 0) return 0;
     const provider = this.#provider.id;
-    const hashes = texts.map((t) => textHash(t.text));
+    let hashes = texts.map((t) => textHash(t.text));
+    if (kind === 'pattern' && skipUnchanged) {
+      // A completion queues every pattern it touched; most keep their text (and so their vector).
+      const changed = texts.map((t, i) => this.#written.get(t.id) !== hashes[i]);
+      texts = texts.filter((_, i) => changed[i]);
+      hashes = hashes.filter((_, i) => changed[i]);
+      if (texts.length === 0) return 0;
+    }
     const cached = await this.#storage.getCachedEmbeddings(provider, hashes);
     const missing = [...new Map(texts.map((t, i) => [hashes[i]!, t.text])).entries()].filter(
       ([h]) => !cached.has(h),
@@ -180,6 +193,10 @@ export class VectorIndexer {
       vector: cached.get(hashes[i]!)!,
     }));
     await this.#storage.putVectors(rows);
+    if (kind === 'pattern') {
+      if (this.#written.size > 50_000) this.#written.clear();
+      for (const row of rows) this.#written.set(row.id, row.textHash);
+    }
     return rows.length;
   }
 }

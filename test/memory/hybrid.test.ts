@@ -65,6 +65,24 @@ describe('embedding in the background', () => {
     await memory.close();
   });
 
+  it('embeds the patterns each completion touches, and a pattern whose text is unchanged only once', async () => {
+    const provider = recording();
+    const memory = await SelfLearningMemory.open({ db: dbPath(), embeddings: provider });
+    for (let i = 0; i < 4; i++) {
+      const e = await memory.startEpisode({ task: `Refund order ${i}`, context: { domain: 'support' } });
+      for (const tool of ['lookup', 'refund', 'notify']) await memory.logStep(e.id, { tool, action: tool });
+      await memory.completeEpisode(e.id, { status: 'success' });
+      await memory.flush();
+    }
+    const stats = await memory.stats();
+    expect(stats.patterns).toBeGreaterThan(0);
+    expect(stats.embeddings).toMatchObject({ episodes: 4, staleEpisodes: 0, stalePatterns: 0, pending: 0 });
+    // The same patterns were touched four times; their texts were embedded once each.
+    const patternTexts = provider.texts.filter((t) => !t.startsWith('Refund order'));
+    expect(new Set(patternTexts).size).toBe(patternTexts.length);
+    await memory.close();
+  });
+
   it('embeds identical texts once', async () => {
     const provider = recording();
     const memory = await SelfLearningMemory.open({ db: dbPath(), embeddings: provider });
