@@ -95,3 +95,27 @@ describe('full-text search within a posting budget', () => {
     ]);
   });
 });
+
+describe('a word no episode held yet', () => {
+  it('finds the episode that brings it, on the very next search', async () => {
+    const path = join(dir, 'zero.db');
+    const memory = await SelfLearningMemory.open({
+      db: path,
+      embeddings: false,
+      queryCache: false,
+      log: () => {},
+    });
+    try {
+      await memory.importEpisodes(
+        Array.from({ length: 30 }, (_, i) => record(`Send invoice ${i}`)),
+        { embed: false },
+      );
+      expect((await memory.retrieve({ task: 'gyroscope' })).episodes).toEqual([]);
+      await memory.importEpisodes([record('Calibrate the gyroscope')], { embed: false });
+      const found = await memory.retrieve({ task: 'gyroscope' });
+      expect(found.episodes.map((e) => e.episode.task)).toEqual(['Calibrate the gyroscope']);
+    } finally {
+      await memory.close();
+    }
+  });
+});

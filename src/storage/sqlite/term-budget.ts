@@ -53,7 +53,9 @@ class TermFrequencies {
         continue;
       }
       const df = (count.get(quoteFtsTerm(term), budget + 1) as { n: number }).n;
-      this.#cache.set(term, { df, at: top });
+      // A word no row holds is counted again next time (a lookup that finds nothing costs little): kept, it
+      // would leave an episode written since unfound by that word until the table grew by a tenth.
+      if (df > 0) this.#cache.set(term, { df, at: top });
       dfs.set(term, df);
     }
     return dfs;
