@@ -6,10 +6,12 @@ import type {
   CandidateHits,
   CandidateLoad,
   CandidateQuery,
+  ChosenEpisodes,
   EpisodeFilter,
   HeuristicFilter,
   LexicalHit,
   LoadedCandidates,
+  LoadedFacts,
   PatternFilter,
   SnapshotInfo,
   StorageStats,
@@ -155,6 +157,12 @@ export class PgPort implements StoragePort {
   }
   loadCandidates(query: CandidateLoad): Promise<LoadedCandidates> {
     return this.#read((db) => candidates.loadCandidates(db, this.namespace, query));
+  }
+  candidateFacts(query: CandidateLoad): Promise<LoadedFacts> {
+    return this.#read((db) => candidates.candidateFacts(db, this.namespace, query));
+  }
+  loadChosen(query: { ids: readonly string[]; steps?: boolean }): Promise<ChosenEpisodes> {
+    return this.#read((db) => candidates.loadChosen(db, this.namespace, query));
   }
 
   getEpisode(id: string): Promise<Episode | null> {
