@@ -13,6 +13,7 @@ import { planLearning } from '../../src/learning/index.js';
 import type { StorageBackend } from '../../src/storage/index.js';
 import { openPostgresStorage, PgPort } from '../../src/storage/postgres/index.js';
 import { describeTarget, toStorageError } from '../../src/storage/postgres/pg-errors.js';
+import { MIGRATIONS } from '../../src/storage/postgres/pg-migrations.js';
 import { Params } from '../../src/storage/postgres/pg-reads.js';
 import { hnswIndexName, searchSql } from '../../src/storage/postgres/pg-vectors.js';
 import { episode, runStorageContract, step } from './storage-contract.js';
@@ -116,7 +117,7 @@ describe.skipIf(skip)(NAME, () => {
         const versions = await withClient(
           async (c) => (await c.query(`SELECT version FROM "${schema}".slmem_schema`)).rows,
         );
-        expect(versions).toEqual([{ version: 1 }]);
+        expect(versions).toEqual(MIGRATIONS.map((_, i) => ({ version: i + 1 })));
       } finally {
         await Promise.all(opened.map((s) => s.close()));
       }
