@@ -66,7 +66,8 @@ export function renderChart(series: readonly ChartSeries[], subtitle: string): s
   const width = COLUMNS * PANEL.width + 20;
   const height = HEADER + rows * PANEL.height + FOOTER;
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img">`,
+    `<title>p95 latency of each operation against store size, with issue 11's targets</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="14" y="26" font-size="17" font-weight="bold" fill="#111">p95 against store size (issue 11), log scales</text>`,
     `<text x="14" y="46" fill="#444">${xml(subtitle)}</text>`,
