@@ -47,7 +47,7 @@ export function createProgram(cli: Cli): Command {
       new Option(
         '--embeddings <provider>',
         'how texts become vectors: hash (feature hashing, fast), use (local Universal Sentence Encoder, ' +
-          '~55 ms a query), openai, transformers; settings from SLMEM_EMBEDDINGS_MODEL, _URL, _KEY_ENV, _DIMENSIONS',
+          '~55 ms a query, in a worker thread), openai, transformers; settings from SLMEM_EMBEDDINGS_MODEL, _URL, _KEY_ENV, _DIMENSIONS, _WORKERS',
       )
         .choices([...EMBEDDING_PROVIDERS])
         .default(DEFAULT_EMBEDDINGS_PROVIDER)

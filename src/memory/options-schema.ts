@@ -15,6 +15,7 @@ const EmbeddingsConfigSchema = z.object({
   url: z.string().min(1).optional(),
   keyEnv: z.string().min(1).optional(),
   dimensions: count.optional(),
+  workers: z.number().int().nonnegative().optional(),
 });
 
 const EmbeddingProviderSchema = z.object({ id: z.string(), dimensions: count, embed: fn('a function') });
@@ -58,7 +59,7 @@ const MemoryOptionsSchema = z.object({
   }),
   embeddings: z
     .union([z.literal(false), EmbeddingProviderSchema, EmbeddingsConfigSchema], {
-      error: `expected false, an EmbeddingProvider ({ id, dimensions, embed }) or { provider: ${EMBEDDING_PROVIDERS.map((p) => `'${p}'`).join(' | ')}, model?, url?, keyEnv?, dimensions? }`,
+      error: `expected false, an EmbeddingProvider ({ id, dimensions, embed }) or { provider: ${EMBEDDING_PROVIDERS.map((p) => `'${p}'`).join(' | ')}, model?, url?, keyEnv?, dimensions?, workers? }`,
     })
     .optional(),
   retrieval: partialOf({
