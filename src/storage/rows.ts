@@ -16,6 +16,7 @@ import {
   SummarySchema,
   TaskTypeSchema,
 } from '../core/index.js';
+import type { CandidateFacts } from './storage.js';
 
 /** A row of `episodes` as the driver returns it. */
 export interface EpisodeRow {
@@ -219,4 +220,48 @@ export function rowToFeedback(row: FeedbackRow): Feedback {
     ...(row.note === null ? {} : { note: row.note }),
     at: new Date(Number(row.at)).toISOString(),
   };
+}
+
+/** The columns ranking reads of a candidate, as either backend returns them. */
+export interface FactsRow {
+  id: string;
+  domain: string;
+  language: string | null;
+  framework: string | null;
+  /** JSON arrays of strings, as stored. */
+  contextTags: string;
+  tags: string;
+  reward: number | null;
+  /** ms since the epoch (PostgreSQL's bigint may come back as text). */
+  at: number | string;
+  effectiveness: number | null;
+}
+
+/**
+ * A candidate's facts from its row. Rows of this store are trusted: arrays are read with `JSON.parse`, not
+ * validated field by field (a corrupt one reads as empty: ranking is no place to fail a query).
+ */
+export function rowToFacts(row: FactsRow, withEffectiveness: boolean): CandidateFacts {
+  return {
+    id: row.id,
+    domain: row.domain,
+    ...(row.language === null ? {} : { language: row.language }),
+    ...(row.framework === null ? {} : { framework: row.framework }),
+    contextTags: trustedStrings(row.contextTags),
+    tags: trustedStrings(row.tags),
+    reward: row.reward,
+    at: Number(row.at),
+    ...(withEffectiveness ? { patternEffectiveness: row.effectiveness } : {}),
+  };
+}
+
+/** A JSON array of strings this store wrote; anything else reads as empty. */
+export function trustedStrings(json: string | null): string[] {
+  if (json === null) return [];
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : [];
+  } catch {
+    return [];
+  }
 }

@@ -1,5 +1,12 @@
 import type { Episode, Heuristic, Pattern, ToolCount } from '../../core/index.js';
-import { type EpisodeRow, parseRows, rowToEpisode, rowToHeuristic, rowToPattern } from '../rows.js';
+import {
+  type EpisodeRow,
+  parseRows,
+  rowToEpisode,
+  rowToFacts,
+  rowToHeuristic,
+  rowToPattern,
+} from '../rows.js';
 import type {
   CandidateHits,
   CandidateLoad,
@@ -223,32 +230,11 @@ export async function candidateFacts(db: Db, ns: string, query: CandidateLoad): 
     if (withTools) facts.usedTools.set(id, []);
     const r = byId.get(id);
     if (r === undefined) continue;
-    facts.episodes.push({
-      id: r.id,
-      domain: r.domain,
-      ...(r.language === null ? {} : { language: r.language }),
-      ...(r.framework === null ? {} : { framework: r.framework }),
-      contextTags: trustedStrings(r.context_tags),
-      tags: trustedStrings(r.tags),
-      reward: r.reward,
-      at: Number(r.at),
-      ...(withEffectiveness ? { patternEffectiveness: r.effectiveness } : {}),
-    });
+    facts.episodes.push(rowToFacts({ ...r, contextTags: r.context_tags }, withEffectiveness));
     if (withTools) facts.usedTools.set(id, r.tools ?? []);
     if (r.v !== null) facts.vectors.set(id, fromVectorText(r.v));
   }
   return facts;
-}
-
-/** A JSON array of strings this store wrote; anything else reads as empty. */
-function trustedStrings(json: string | null): string[] {
-  if (json === null) return [];
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : [];
-  } catch {
-    return [];
-  }
 }
 
 /**

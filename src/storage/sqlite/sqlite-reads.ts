@@ -11,12 +11,15 @@ import {
 } from '../../core/index.js';
 import {
   type EpisodeRow,
+  type FactsRow,
   parseRows,
   rowToEpisode,
+  rowToFacts,
   rowToHeuristic,
   rowToPattern,
   rowToStep,
   type StepRow,
+  trustedStrings,
 } from '../rows.js';
 import type {
   CandidateFacts,
@@ -86,8 +89,7 @@ export function usedTools(sql: Sql, ns: string, ids: readonly string[]): Map<str
 
 /**
  * What ranking reads of each candidate, in one query: a few columns, the mean effectiveness of its patterns
- * (computed by SQLite from the pattern rows) and, if asked, the tools it ran successfully. Rows of this store
- * are trusted: arrays are read with `JSON.parse`, not validated field by field (a corrupt one reads as empty).
+ * (computed by SQLite from the pattern rows) and, if asked, the tools it ran successfully (`rowToFacts`).
  */
 export function candidateFacts(
   sql: Sql,
@@ -114,45 +116,13 @@ export function candidateFacts(
            : 'NULL'
        } AS tools
      FROM episodes e WHERE e.id IN (SELECT value FROM json_each(?)) AND +e.namespace = ?`,
-  ).all(JSON.stringify(ids), ns) as Array<{
-    id: string;
-    domain: string;
-    language: string | null;
-    framework: string | null;
-    contextTags: string;
-    tags: string;
-    reward: number | null;
-    at: number;
-    effectiveness: number | null;
-    tools: string | null;
-  }>;
+  ).all(JSON.stringify(ids), ns) as Array<FactsRow & { tools: string | null }>;
   const byId = new Map<string, CandidateFacts>();
   for (const r of rows) {
-    byId.set(r.id, {
-      id: r.id,
-      domain: r.domain,
-      ...(r.language === null ? {} : { language: r.language }),
-      ...(r.framework === null ? {} : { framework: r.framework }),
-      contextTags: trustedStrings(r.contextTags),
-      tags: trustedStrings(r.tags),
-      reward: r.reward,
-      at: r.at,
-      ...(options.effectiveness ? { patternEffectiveness: r.effectiveness } : {}),
-    });
+    byId.set(r.id, rowToFacts(r, options.effectiveness));
     if (options.tools) usedTools.set(r.id, trustedStrings(r.tools));
   }
   return { facts: ids.flatMap((id) => byId.get(id) ?? []), usedTools };
-}
-
-/** A JSON array of strings this store wrote; anything else reads as empty. */
-function trustedStrings(json: string | null): string[] {
-  if (json === null) return [];
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : [];
-  } catch {
-    return [];
-  }
 }
 
 /** Newest first (or oldest), filtered; steps are not loaded. */
@@ -192,24 +162,45 @@ export function listEpisodes(sql: Sql, ns: string, filter: EpisodeFilter): Episo
   return parseRows(rows, (row) => rowToEpisode(row, []));
 }
 
+/**
+ * What a full-text search of each kind runs over: the FTS5 table, the table whose rows it indexes (same rowids)
+ * and the BM25 column weights (episodes: the task says most about what an episode was; tools and reflection
+ * less; patterns: the description, then the signature).
+ */
+const FTS_TARGETS = {
+  episodes: { fts: 'episodes_fts', table: 'episodes', rank: 'bm25(episodes_fts, 1.0, 0.7, 0.5, 0.3)' },
+  patterns: { fts: 'patterns_fts', table: 'patterns', rank: 'bm25(patterns_fts, 1.0, 0.5)' },
+} as const;
+
 export function searchEpisodes(sql: Sql, ns: string, query: { text: string; limit: number }): LexicalHit[] {
-  const budgeted = budgetedQuery(sql, 'episodes_fts', query.text);
+  return searchFts(sql, ns, 'episodes', query);
+}
+
+export function searchPatterns(sql: Sql, ns: string, query: { text: string; limit: number }): LexicalHit[] {
+  return searchFts(sql, ns, 'patterns', query);
+}
+
+/**
+ * BM25 within the posting budget. The FTS5 rows are ranked (or, for a word past the budget, capped to its
+ * newest) before the join, which then reads `limit` rows by rowid. CROSS JOIN and `+namespace` keep that
+ * order: otherwise SQLite scans the namespace index and probes the ranked rows (13 ms at 100k episodes
+ * instead of 3).
+ */
+function searchFts(
+  sql: Sql,
+  ns: string,
+  kind: keyof typeof FTS_TARGETS,
+  query: { text: string; limit: number },
+): LexicalHit[] {
+  const { fts, table, rank } = FTS_TARGETS[kind];
+  const budgeted = budgetedQuery(sql, fts, query.text);
   if (budgeted === null) return [];
-  // Column weights: the task says most about what an episode was; tools and reflection less. The FTS5 rows are
-  // ranked (or, for a word past the budget, capped to its newest) before the join, which then reads `limit`
-  // rows by rowid. CROSS JOIN and `+namespace` keep that order: otherwise SQLite scans the namespace index and
-  // probes the ranked rows (13 ms at 100k episodes instead of 3).
+  const order = budgeted.newest === undefined ? 'rank' : 'rowid DESC';
   const rows = sql(
-    budgeted.newest === undefined
-      ? `SELECT e.id AS id, f.rank AS rank FROM (
-           SELECT rowid, bm25(episodes_fts, 1.0, 0.7, 0.5, 0.3) AS rank FROM episodes_fts
-           WHERE episodes_fts MATCH ?1 ORDER BY rank LIMIT ?3) f
-         CROSS JOIN episodes e ON e.rid = f.rowid WHERE +e.namespace = ?2 ORDER BY f.rank LIMIT ?4`
-      : `SELECT e.id AS id, f.rank AS rank FROM (
-           SELECT rowid, bm25(episodes_fts, 1.0, 0.7, 0.5, 0.3) AS rank FROM episodes_fts
-           WHERE episodes_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3) f
-         CROSS JOIN episodes e ON e.rid = f.rowid WHERE +e.namespace = ?2 ORDER BY f.rank LIMIT ?4`,
-  ).all(budgeted.match, ns, fetchLimit(sql, 'episodes', ns, query.limit, budgeted), query.limit) as Array<{
+    `SELECT t.id AS id, f.rank AS rank FROM (
+       SELECT rowid, ${rank} AS rank FROM ${fts} WHERE ${fts} MATCH ?1 ORDER BY ${order} LIMIT ?3) f
+     CROSS JOIN ${table} t ON t.rowid = f.rowid WHERE +t.namespace = ?2 ORDER BY f.rank LIMIT ?4`,
+  ).all(budgeted.match, ns, fetchLimit(sql, table, ns, query.limit, budgeted), query.limit) as Array<{
     id: string;
     rank: number;
   }>;
@@ -228,26 +219,6 @@ export function recentEpisodeIds(sql: Sql, ns: string, query: { domain?: string;
         ).all(ns, query.domain, query.limit)
   ) as Array<{ id: string }>;
   return rows.map((r) => r.id);
-}
-
-export function searchPatterns(sql: Sql, ns: string, query: { text: string; limit: number }): LexicalHit[] {
-  const budgeted = budgetedQuery(sql, 'patterns_fts', query.text);
-  if (budgeted === null) return [];
-  const rows = sql(
-    budgeted.newest === undefined
-      ? `SELECT p.id AS id, f.rank AS rank FROM (
-           SELECT rowid, bm25(patterns_fts, 1.0, 0.5) AS rank FROM patterns_fts
-           WHERE patterns_fts MATCH ?1 ORDER BY rank LIMIT ?3) f
-         CROSS JOIN patterns p ON p.rowid = f.rowid WHERE +p.namespace = ?2 ORDER BY f.rank LIMIT ?4`
-      : `SELECT p.id AS id, f.rank AS rank FROM (
-           SELECT rowid, bm25(patterns_fts, 1.0, 0.5) AS rank FROM patterns_fts
-           WHERE patterns_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3) f
-         CROSS JOIN patterns p ON p.rowid = f.rowid WHERE +p.namespace = ?2 ORDER BY f.rank LIMIT ?4`,
-  ).all(budgeted.match, ns, fetchLimit(sql, 'patterns', ns, query.limit, budgeted), query.limit) as Array<{
-    id: string;
-    rank: number;
-  }>;
-  return rows.map((r) => ({ id: r.id, score: -r.rank }));
 }
 
 /**
