@@ -44,7 +44,7 @@ export interface StoragePort extends PortReads {
  * reads are optional: without them `Store` composes them from the single reads (more round trips).
  */
 export type PortReads = Partial<
-  Pick<StorageBackend, 'findCandidates' | 'loadCandidates' | 'candidateFacts' | 'loadChosen' | 'warmVectors'>
+  Pick<StorageBackend, 'findCandidates' | 'candidateFacts' | 'loadChosen' | 'warmVectors'>
 > &
   Pick<
     StorageBackend,

@@ -107,16 +107,6 @@ export interface CandidateLoad {
   effectiveness?: boolean;
 }
 
-export interface LoadedCandidates {
-  /** In the order of `ids`, missing ones skipped; steps not loaded. */
-  episodes: Episode[];
-  usedTools: Map<string, string[]>;
-  /** The patterns and heuristics the candidates taught. */
-  patterns: Pattern[];
-  heuristics: Heuristic[];
-  vectors: Map<string, Float32Array>;
-}
-
 /** What ranking reads of one candidate: a few columns, never its whole record. */
 export interface CandidateFacts {
   id: string;
@@ -231,8 +221,6 @@ export interface StorageBackend {
   searchEpisodes(query: { text: string; limit: number }): Promise<LexicalHit[]>;
   /** Every candidate source of a retrieval in one call; see `CandidateQuery`. */
   findCandidates(query: CandidateQuery): Promise<CandidateHits>;
-  /** The candidates with what ranking needs (their patterns, heuristics, tools, vectors) in one call. */
-  loadCandidates(query: CandidateLoad): Promise<LoadedCandidates>;
   /**
    * Loads what this backend keeps in memory to search a provider's vectors (the embedded file's sign index),
    * so that the first searches do not pay for it. Resolves to how many vectors it holds (0 where nothing is kept).

@@ -23,7 +23,6 @@ import type {
   ChosenEpisodes,
   ImportResult,
   LoadBatch,
-  LoadedCandidates,
   LoadedFacts,
   StorageBackend,
   StoredVector,
@@ -248,12 +247,8 @@ export class Store implements StorageBackend {
     return this.#port.findCandidates ? this.#port.findCandidates(query) : composeFind(this.#port, query);
   }
 
-  loadCandidates(query: CandidateLoad): Promise<LoadedCandidates> {
-    return this.#port.loadCandidates ? this.#port.loadCandidates(query) : composeLoad(this.#port, query);
-  }
-
   candidateFacts(query: CandidateLoad): Promise<LoadedFacts> {
-    return this.#port.candidateFacts ? this.#port.candidateFacts(query) : composeFacts(this, query);
+    return this.#port.candidateFacts ? this.#port.candidateFacts(query) : composeFacts(this.#port, query);
   }
 
   async warmVectors(query: { provider: string; dims: number }): Promise<number> {
@@ -318,11 +313,21 @@ async function composeFind(port: StoragePort, query: CandidateQuery): Promise<Ca
   return { lexical, similar, recent, toolCounts };
 }
 
-/** `candidateFacts` from `loadCandidates`: whole candidates, reduced to what ranking reads. */
-async function composeFacts(store: Store, query: CandidateLoad): Promise<LoadedFacts> {
-  const loaded = await store.loadCandidates(query);
-  const effectiveness = new Map(loaded.patterns.map((p) => [p.id, p.effectiveness]));
-  const episodes = loaded.episodes.map((e): CandidateFacts => {
+/** `candidateFacts` from the single reads: whole candidates, reduced to what ranking reads. */
+async function composeFacts(port: StoragePort, query: CandidateLoad): Promise<LoadedFacts> {
+  const [loaded, usedTools, vectors] = await Promise.all([
+    port.getEpisodes(query.ids),
+    query.usedTools ? port.usedTools(query.ids) : new Map<string, string[]>(),
+    query.vectorsOf
+      ? port.getVectors({ kind: 'episode', provider: query.vectorsOf, ids: query.ids })
+      : new Map<string, Float32Array>(),
+  ]);
+  const withEffectiveness = query.effectiveness !== false;
+  const patterns = withEffectiveness
+    ? await port.getPatterns([...new Set(loaded.flatMap((e) => e.patternIds))])
+    : [];
+  const effectiveness = new Map(patterns.map((p) => [p.id, p.effectiveness]));
+  const episodes = loaded.map((e): CandidateFacts => {
     const values = e.patternIds.flatMap((id) => effectiveness.get(id) ?? []);
     return {
       id: e.id,
@@ -333,10 +338,15 @@ async function composeFacts(store: Store, query: CandidateLoad): Promise<LoadedF
       tags: e.tags,
       reward: e.reward?.total ?? null,
       at: Date.parse(e.endedAt ?? e.startedAt),
-      patternEffectiveness: values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length,
+      ...(withEffectiveness
+        ? {
+            patternEffectiveness:
+              values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length,
+          }
+        : {}),
     };
   });
-  return { episodes, usedTools: loaded.usedTools, vectors: loaded.vectors };
+  return { episodes, usedTools, vectors };
 }
 
 /** `loadChosen` from the single reads. */
@@ -350,22 +360,6 @@ async function composeChosen(
     port.getHeuristics([...new Set(episodes.flatMap((e) => e.heuristicIds))]),
   ]);
   return { episodes, patterns, heuristics };
-}
-
-/** `loadCandidates` from the single reads. */
-async function composeLoad(port: StoragePort, query: CandidateLoad): Promise<LoadedCandidates> {
-  const [episodes, usedTools, vectors] = await Promise.all([
-    port.getEpisodes(query.ids),
-    query.usedTools ? port.usedTools(query.ids) : new Map<string, string[]>(),
-    query.vectorsOf
-      ? port.getVectors({ kind: 'episode', provider: query.vectorsOf, ids: query.ids })
-      : new Map<string, Float32Array>(),
-  ]);
-  const [patterns, heuristics] = await Promise.all([
-    port.getPatterns([...new Set(episodes.flatMap((e) => e.patternIds))]),
-    port.getHeuristics([...new Set(episodes.flatMap((e) => e.heuristicIds))]),
-  ]);
-  return { episodes, usedTools, patterns, heuristics, vectors };
 }
 
 /**

@@ -353,19 +353,21 @@ describe.skipIf(skip)(NAME, () => {
         });
 
         const ids = [episodes[2]!.id, 'missing', episodes[0]!.id];
-        const loaded = await store.loadCandidates({ ids, usedTools: true, vectorsOf: 'p' });
+        const facts = await store.candidateFacts({ ids, usedTools: true, vectorsOf: 'p' });
+        const chosen = await store.loadChosen({ ids });
         const got = await store.getEpisodes(ids);
-        expect(loaded.episodes).toEqual(got);
-        expect(loaded.usedTools).toEqual(await store.usedTools(ids));
-        expect(loaded.patterns).toEqual(
+        expect(chosen.episodes).toEqual(got);
+        expect(facts.episodes.map((f) => f.id)).toEqual(got.map((e) => e.id));
+        expect(facts.usedTools).toEqual(await store.usedTools(ids));
+        expect(chosen.patterns).toEqual(
           await store.getPatterns([...new Set(got.flatMap((e) => e.patternIds))]),
         );
-        expect(loaded.patterns.length).toBeGreaterThan(0);
-        expect(loaded.heuristics).toEqual(
+        expect(chosen.patterns.length).toBeGreaterThan(0);
+        expect(chosen.heuristics).toEqual(
           await store.getHeuristics([...new Set(got.flatMap((e) => e.heuristicIds))]),
         );
-        expect(loaded.vectors).toEqual(await store.getVectors({ kind: 'episode', provider: 'p', ids }));
-        expect((await store.loadCandidates({ ids })).usedTools.size).toBe(0);
+        expect(facts.vectors).toEqual(await store.getVectors({ kind: 'episode', provider: 'p', ids }));
+        expect((await store.candidateFacts({ ids })).usedTools.size).toBe(0);
       } finally {
         await store.close();
       }

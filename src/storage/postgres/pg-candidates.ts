@@ -1,19 +1,11 @@
 import type { Episode, Heuristic, Pattern, ToolCount } from '../../core/index.js';
-import {
-  type EpisodeRow,
-  parseRows,
-  rowToEpisode,
-  rowToFacts,
-  rowToHeuristic,
-  rowToPattern,
-} from '../rows.js';
+import { parseRows, rowToFacts, rowToHeuristic, rowToPattern } from '../rows.js';
 import type {
   CandidateHits,
   CandidateLoad,
   CandidateQuery,
   ChosenEpisodes,
   LexicalHit,
-  LoadedCandidates,
   LoadedFacts,
 } from '../storage.js';
 import {
@@ -69,71 +61,6 @@ export async function findCandidates(
     similar: toHits(row.similar ?? []),
     recent: (row.recent ?? []).map((r) => r.id),
     toolCounts: (row.tool_counts ?? []).map(toToolCount),
-  };
-}
-
-/**
- * The candidates with what ranking needs in one statement: the episodes (no steps), the tools each ran
- * successfully, the patterns and heuristics they taught, their vectors. The ids of patterns and heuristics are
- * picked out of the stored JSON arrays by pattern (a corrupt array must not fail the statement), then only those
- * of episodes that parse are kept, as the single reads would.
- */
-export async function loadCandidates(db: Db, ns: string, query: CandidateLoad): Promise<LoadedCandidates> {
-  const empty: LoadedCandidates = {
-    episodes: [],
-    usedTools: new Map(),
-    patterns: [],
-    heuristics: [],
-    vectors: new Map(),
-  };
-  if (query.ids.length === 0) return empty;
-  const p = new Params();
-  const ids = p.add([...new Set(query.ids)]);
-  const space = p.add(ns);
-  const parts = [`${jsonRows('SELECT * FROM candidates')} AS episodes`, ...taughtParts(space, 'candidates')];
-  if (query.usedTools) {
-    parts.push(
-      `${jsonRows(
-        `SELECT s.episode_id AS id, s.tool FROM steps s WHERE s.episode_id IN (SELECT id FROM candidates)
-         AND s.status = 'success' GROUP BY s.episode_id, s.tool ORDER BY s.episode_id COLLATE "C", s.tool COLLATE "C"`,
-      )} AS used_tools`,
-    );
-  }
-  if (query.vectorsOf !== undefined) {
-    parts.push(
-      `${jsonRows(
-        `SELECT item_id AS id, embedding::text AS v FROM vectors WHERE kind = 'episode' AND provider = ${p.add(query.vectorsOf)}
-         AND namespace = ${space} AND item_id IN (SELECT id FROM candidates)`,
-      )} AS vectors`,
-    );
-  }
-  const { rows } = await db.query<
-    TaughtRows & {
-      episodes: EpisodeRow[];
-      used_tools?: Array<{ id: string; tool: string }>;
-      vectors?: Array<{ id: string; v: string }>;
-    }
-  >(
-    `WITH candidates AS (SELECT ${EPISODE_COLUMNS} FROM episodes e WHERE e.id = ANY(${ids}::text[]) AND e.namespace = ${space})
-     SELECT ${parts.join(', ')}`,
-    p.values,
-  );
-  const row = rows[0]!;
-  const byId = new Map(parseRows(row.episodes, (r) => rowToEpisode(r, [])).map((e) => [e.id, e]));
-  const episodes = query.ids.flatMap((id) => byId.get(id) ?? []);
-  const { patterns, heuristics } = parseTaught(row, episodes);
-  const usedTools = new Map<string, string[]>();
-  if (query.usedTools) {
-    for (const id of query.ids) usedTools.set(id, []);
-    for (const r of row.used_tools ?? []) usedTools.get(r.id)?.push(r.tool);
-  }
-  const vectors = new Map((row.vectors ?? []).map((r) => [r.id, fromVectorText(r.v)]));
-  return {
-    episodes,
-    usedTools,
-    patterns,
-    heuristics,
-    vectors: new Map(query.ids.flatMap((id) => (vectors.has(id) ? [[id, vectors.get(id)!] as const] : []))),
   };
 }
 

@@ -10,7 +10,6 @@ import type {
   EpisodeFilter,
   HeuristicFilter,
   LexicalHit,
-  LoadedCandidates,
   LoadedFacts,
   PatternFilter,
   SnapshotInfo,
@@ -154,9 +153,6 @@ export class PgPort implements StoragePort {
 
   findCandidates(query: CandidateQuery): Promise<CandidateHits> {
     return this.#read((db) => candidates.findCandidates(db, this.namespace, query));
-  }
-  loadCandidates(query: CandidateLoad): Promise<LoadedCandidates> {
-    return this.#read((db) => candidates.loadCandidates(db, this.namespace, query));
   }
   candidateFacts(query: CandidateLoad): Promise<LoadedFacts> {
     return this.#read((db) => candidates.candidateFacts(db, this.namespace, query));

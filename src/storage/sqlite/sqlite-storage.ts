@@ -11,7 +11,6 @@ import type {
   EpisodeFilter,
   HeuristicFilter,
   LexicalHit,
-  LoadedCandidates,
   LoadedFacts,
   PatternFilter,
   SnapshotInfo,
@@ -166,23 +165,6 @@ export class SqlitePort implements StoragePort {
           : [],
         recent: query.recent ? reads.recentEpisodeIds(sql, ns, query.recent) : [],
         toolCounts: query.toolCounts ? reads.toolCounts(sql, ns, query.toolCounts) : [],
-      };
-    });
-  }
-
-  loadCandidates(query: CandidateLoad): Promise<LoadedCandidates> {
-    return this.#read(() => {
-      const sql = this.#statement;
-      const ns = this.namespace;
-      const episodes = reads.getEpisodes(sql, ns, query.ids, {});
-      return {
-        episodes,
-        usedTools: query.usedTools ? reads.usedTools(sql, ns, query.ids) : new Map(),
-        patterns: reads.getPatterns(sql, ns, [...new Set(episodes.flatMap((e) => e.patternIds))]),
-        heuristics: reads.getHeuristics(sql, ns, [...new Set(episodes.flatMap((e) => e.heuristicIds))]),
-        vectors: query.vectorsOf
-          ? vectors.getVectors(sql, ns, { kind: 'episode', provider: query.vectorsOf, ids: query.ids })
-          : new Map(),
       };
     });
   }
