@@ -1,31 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Episode, Learn } from '../../src/core/index.js';
+import type { Learn } from '../../src/core/index.js';
 import { applyFeedback, planLearning } from '../../src/learning/index.js';
 import type { StorageBackend } from '../../src/storage/index.js';
 import { openPostgresStorage } from '../../src/storage/postgres/index.js';
 import { candidateFacts, loadChosen } from '../../src/storage/postgres/pg-candidates.js';
 import type { Db } from '../../src/storage/postgres/pg-reads.js';
-import { episode, step } from './storage-contract.js';
+import { episode, finished } from './storage-contract.js';
 
 const URL_ = process.env.SLMEM_TEST_POSTGRES_URL;
 const ns = 'default';
-
-function finished(task: string, tools: string[], failing: string[] = []): Episode {
-  return {
-    ...episode({ task }),
-    steps: [
-      ...tools.map((tool, i) => ({ ...step(tool), seq: i + 1 })),
-      ...failing.map((tool, i) => ({
-        ...step(tool, { result: { status: 'error' as const, message: 'boom' } }),
-        seq: tools.length + i + 1,
-      })),
-    ],
-    outcome: { status: 'success', verdict: 'done', artifacts: [] },
-    endedAt: '2026-11-01T10:05:00.000Z',
-  };
-}
 
 // The single-statement reads against what `Store` composes from the single reads (its reference), on real rows.
 describe.skipIf(!URL_)('PostgreSQL candidate reads in one statement', () => {
@@ -34,10 +19,10 @@ describe.skipIf(!URL_)('PostgreSQL candidate reads in one statement', () => {
   let pool: pg.Pool;
   let db: Db;
   const learn: Learn = (e) => planLearning(e, { namespace: ns });
-  const a = finished('Fix the login test', ['grep', 'edit', 'test'], ['deploy']);
-  const b = finished('Deploy the billing service', ['build', 'deploy', 'build']);
+  const a = finished({ task: 'Fix the login test' }, ['grep', 'edit', 'test'], ['deploy']);
+  const b = finished({ task: 'Deploy the billing service' }, ['build', 'deploy', 'build']);
   const c = {
-    ...finished('Write the release notes', []),
+    ...finished({ task: 'Write the release notes' }, []),
     context: { ...episode().context, language: undefined },
   };
   const ids = [b.id, 'ep_missing', a.id, c.id];

@@ -7,19 +7,10 @@ import type { StorageBackend } from '../../src/storage/index.js';
 import { openPostgresStorage } from '../../src/storage/postgres/index.js';
 import { findCandidates } from '../../src/storage/postgres/pg-candidates.js';
 import { type Db, searchEpisodes } from '../../src/storage/postgres/pg-reads.js';
-import { episode, step } from './storage-contract.js';
+import { finished } from './storage-contract.js';
 
 const URL_ = process.env.SLMEM_TEST_POSTGRES_URL;
 const ns = 'default';
-
-function finished(task: string): Episode {
-  return {
-    ...episode({ task }),
-    steps: [{ ...step('shell'), seq: 1 }],
-    outcome: { status: 'success', verdict: 'done', artifacts: [] },
-    endedAt: '2026-11-01T10:05:00.000Z',
-  };
-}
 
 describe.skipIf(!URL_)('PostgreSQL full-text search within a posting budget', () => {
   const schema = `slmem_t_${randomBytes(6).toString('hex')}`;
@@ -28,9 +19,9 @@ describe.skipIf(!URL_)('PostgreSQL full-text search within a posting budget', ()
   let db: Db;
   const learn: Learn = (e) => planLearning(e, { namespace: ns });
   const common: Episode[] = Array.from({ length: 6 }, () =>
-    finished('Deploy the billing service to staging'),
+    finished({ task: 'Deploy the billing service to staging' }, ['shell']),
   );
-  const rare = finished('Deploy the billing service with a canary rollback');
+  const rare = finished({ task: 'Deploy the billing service with a canary rollback' }, ['shell']);
 
   beforeAll(async () => {
     store = await openPostgresStorage(URL_!, { schema });
@@ -65,7 +56,7 @@ describe.skipIf(!URL_)('PostgreSQL full-text search within a posting budget', ()
 
   it('finds an episode stored after a search for its word found none (a zero count is not kept)', async () => {
     expect(await searchEpisodes(db, ns, { text: 'kubernetes', limit: 10 }, 100)).toEqual([]);
-    const later = finished('Scale the kubernetes cluster');
+    const later = finished({ task: 'Scale the kubernetes cluster' }, ['shell']);
     await store.importEpisodes([later], learn);
     expect((await searchEpisodes(db, ns, { text: 'kubernetes', limit: 10 }, 100)).map((h) => h.id)).toEqual([
       later.id,

@@ -49,10 +49,17 @@ export function step(tool: string, overrides: Partial<Omit<Step, 'seq'>> = {}): 
   };
 }
 
-function finished(base: Partial<Episode>, tools: string[]): Episode {
+/** A finished episode whose steps ran `tools` successfully, then `failing` with an error. */
+export function finished(base: Partial<Episode>, tools: string[], failing: string[] = []): Episode {
   return {
     ...episode(base),
-    steps: tools.map((tool, i) => ({ ...step(tool), seq: i + 1 })),
+    steps: [
+      ...tools.map((tool, i) => ({ ...step(tool), seq: i + 1 })),
+      ...failing.map((tool, i) => ({
+        ...step(tool, { result: { status: 'error' as const, message: 'boom' } }),
+        seq: tools.length + i + 1,
+      })),
+    ],
     outcome: { status: 'success', verdict: 'done', artifacts: [] },
     endedAt: '2026-11-01T10:05:00.000Z',
   };
