@@ -2,7 +2,7 @@ import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/serv
 import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import type { SelfLearningMemory } from '../memory/index.js';
 import { toProtocolError } from './errors.js';
-import { episodeSummaryView, episodeView, patternView } from './views.js';
+import { episodeSummaryView, episodeView, patternView } from '../views/index.js';
 
 const RECENT = 20;
 

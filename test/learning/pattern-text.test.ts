@@ -4,7 +4,7 @@ import { createTerminal } from '../../src/cli/format.js';
 import { patternLine, shortDescription } from '../../src/cli/render.js';
 import { type Pattern, patternCounts, patternDescription } from '../../src/core/index.js';
 import { extractToolSequences, mergePatterns } from '../../src/learning/index.js';
-import { foundPatternView, patternView } from '../../src/mcp/views.js';
+import { foundPatternView, patternView } from '../../src/views/index.js';
 import { type EpisodeSpec, makeEpisode, partial } from './fixtures.js';
 
 function observe(spec: EpisodeSpec): Pattern {

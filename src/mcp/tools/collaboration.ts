@@ -9,9 +9,9 @@ import {
   recordFeedbackArgs,
   resumeArgs,
   tagArgs,
-} from '../schemas.js';
+} from '../../views/index.js';
 import { defineTool, type Tool } from '../tool.js';
-import { handoffView, linkView } from '../views.js';
+import { handoffView, linkView } from '../../views/index.js';
 
 /** Working with others and with later selves: feedback, checkpoints, hand-offs, tags and links. */
 export function collaborationTools(memory: SelfLearningMemory): Tool[] {

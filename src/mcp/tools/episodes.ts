@@ -10,9 +10,9 @@ import {
   logStepArgs,
   ReflectionView,
   startEpisodeArgs,
-} from '../schemas.js';
+} from '../../views/index.js';
 import { defineTool, type Tool } from '../tool.js';
-import { episodeSummaryView, episodeView } from '../views.js';
+import { episodeSummaryView, episodeView } from '../../views/index.js';
 
 /** Recording work: an episode is started, its steps logged as they happen, then completed with an outcome. */
 export function episodeTools(memory: SelfLearningMemory): Tool[] {

@@ -12,7 +12,7 @@ import {
   retrieveContextArgs,
   searchEpisodesArgs,
   searchPatternsArgs,
-} from '../schemas.js';
+} from '../../views/index.js';
 import { defineTool, type Tool } from '../tool.js';
 import {
   foundEpisodesView,
@@ -20,7 +20,7 @@ import {
   foundPatternView,
   heuristicView,
   playbookView,
-} from '../views.js';
+} from '../../views/index.js';
 
 const readOnly = { readOnlyHint: true, idempotentHint: true } as const;
 

@@ -22,7 +22,7 @@ import type {
   PlaybookView,
 } from './schemas.js';
 
-/** The facade's values as the MCP face shows them: snake_case, flat, `null` for what is not there yet. */
+/** The facade's values as the faces show them (MCP and HTTP): snake_case, flat, `null` for what is not there yet. */
 
 export function episodeSummaryView(episode: Episode): z.infer<typeof EpisodeSummaryView> {
   return {
