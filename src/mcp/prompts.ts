@@ -2,9 +2,9 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { SelfLearningMemory } from '../memory/index.js';
+import { foundEpisodesView, playbookView } from '../views/index.js';
 import { toProtocolError } from './errors.js';
 import { playbookText } from './tools/retrieval.js';
-import { foundEpisodesView, playbookView } from '../views/index.js';
 
 /** `start-task`: the memory's experience for a task, phrased as the opening message of the work. */
 export function registerPrompts(server: McpServer, memory: SelfLearningMemory): void {

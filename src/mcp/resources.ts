@@ -1,8 +1,8 @@
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import type { SelfLearningMemory } from '../memory/index.js';
-import { toProtocolError } from './errors.js';
 import { episodeSummaryView, episodeView, patternView } from '../views/index.js';
+import { toProtocolError } from './errors.js';
 
 const RECENT = 20;
 

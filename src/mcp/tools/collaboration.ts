@@ -4,14 +4,15 @@ import {
   checkpointEpisodeArgs,
   EpisodeIdSchema,
   HandoffView,
+  handoffView,
   LinkView,
   linkArgs,
+  linkView,
   recordFeedbackArgs,
   resumeArgs,
   tagArgs,
 } from '../../views/index.js';
 import { defineTool, type Tool } from '../tool.js';
-import { handoffView, linkView } from '../../views/index.js';
 
 /** Working with others and with later selves: feedback, checkpoints, hand-offs, tags and links. */
 export function collaborationTools(memory: SelfLearningMemory): Tool[] {

@@ -6,13 +6,14 @@ import {
   EpisodeIdSchema,
   EpisodeSummaryView,
   EpisodeView,
+  episodeSummaryView,
+  episodeView,
   listEpisodesArgs,
   logStepArgs,
   ReflectionView,
   startEpisodeArgs,
 } from '../../views/index.js';
 import { defineTool, type Tool } from '../tool.js';
-import { episodeSummaryView, episodeView } from '../../views/index.js';
 
 /** Recording work: an episode is started, its steps logged as they happen, then completed with an outcome. */
 export function episodeTools(memory: SelfLearningMemory): Tool[] {

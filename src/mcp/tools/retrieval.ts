@@ -5,22 +5,20 @@ import {
   FoundEpisodeView,
   FoundHeuristicView,
   FoundPatternView,
+  foundEpisodesView,
+  foundHeuristicsView,
+  foundPatternView,
   HeuristicView,
+  heuristicView,
   listHeuristicsArgs,
   PlaybookView,
+  playbookView,
   recommendPlaybookArgs,
   retrieveContextArgs,
   searchEpisodesArgs,
   searchPatternsArgs,
 } from '../../views/index.js';
 import { defineTool, type Tool } from '../tool.js';
-import {
-  foundEpisodesView,
-  foundHeuristicsView,
-  foundPatternView,
-  heuristicView,
-  playbookView,
-} from '../../views/index.js';
 
 const readOnly = { readOnlyHint: true, idempotentHint: true } as const;
 
