@@ -1,33 +1,29 @@
 import { CommanderError } from 'commander';
-import { type ErrorCode, MemoryError, toMemoryError } from '../core/index.js';
+import { ERROR_CODES, ERROR_FACES, type ErrorCode, MemoryError, toMemoryError } from '../core/index.js';
 import type { Terminal } from './format.js';
 
-/** The exit code of each error code: the one place the CLI maps errors to the outside. */
-export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
-  INTERNAL: 1,
-  INVALID_INPUT: 2,
-  LIMIT_EXCEEDED: 3,
-  NOT_FOUND: 4,
-  CONFLICT: 5,
-  EPISODE_COMPLETED: 6,
-  STORAGE_ERROR: 7,
-  EMBEDDING_ERROR: 9,
-};
+/** The exit code of each error code (from the one mapping every face shares, `ERROR_FACES`). */
+export const EXIT_CODES = Object.fromEntries(
+  ERROR_CODES.map((code) => [code, ERROR_FACES[code].exit]),
+) as Readonly<Record<ErrorCode, number>>;
 
 /** `slmem import` stored some lines but not all. */
 export const EXIT_PARTIAL_IMPORT = 8;
 
-export const EXIT_CODES_HELP = `Exit codes:
-  0  success
-  1  INTERNAL           a bug; please report it (SLMEM_DEBUG=1 prints the stack)
-  2  INVALID_INPUT      a bad flag, value or usage
-  3  LIMIT_EXCEEDED     input past a limit (task length, steps, params size)
-  4  NOT_FOUND          no such episode, pattern or file
-  5  CONFLICT           an episode with that id exists, or a duplicate or cyclic link
-  6  EPISODE_COMPLETED  the episode is already completed
-  7  STORAGE_ERROR      the database failed (locked, disk full, read-only, not a database)
-  8  (import)           some lines failed, the others were imported
-  9  EMBEDDING_ERROR    the embedding model or API failed (see the message)`;
+export const EXIT_CODES_HELP = [
+  'Exit codes:',
+  '  0  success',
+  ...[
+    ...ERROR_CODES.map((code) => ({
+      exit: ERROR_FACES[code].exit,
+      code,
+      meaning: ERROR_FACES[code].meaning,
+    })),
+    { exit: EXIT_PARTIAL_IMPORT, code: '(import)', meaning: 'some lines failed, the others were imported' },
+  ]
+    .sort((a, b) => a.exit - b.exit)
+    .map(({ exit, code, meaning }) => `  ${exit}  ${code.padEnd(17)}  ${meaning}`),
+].join('\n');
 
 /**
  * Reports an error on stderr, one line, and returns the exit code. stdout stays clean so a pipe never

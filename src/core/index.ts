@@ -26,8 +26,8 @@ export {
   UnlinkInputSchema,
 } from './collaboration.js';
 export * from './episode.js';
-export type { ErrorCode } from './errors.js';
-export { ERROR_CODES, isMemoryError, MemoryError, toMemoryError } from './errors.js';
+export type { ErrorCode, ErrorFaces } from './errors.js';
+export { ERROR_CODES, ERROR_FACES, isMemoryError, MemoryError, toMemoryError } from './errors.js';
 export type { RandomSource } from './ids.js';
 export { contentId, contentUuid, cryptoRandom, isUuid, seededRandom, uuidV7Generator } from './ids.js';
 export type { EpisodeRecord, ParsedEpisodeRecord } from './interchange.js';
@@ -49,12 +49,21 @@ export type {
   EpisodeFilterInput,
   PatternFilterInput,
   PatternSearchInput,
+  PatternSort,
   PlaybookRequest,
+  Progress,
+  ProgressBucket,
+  ProgressPoint,
+  ProgressQuery,
   RetrieveInput,
 } from './query.js';
 export {
   EpisodeFilterSchema,
+  filterWords,
+  PATTERN_SORTS,
   PatternFilterSchema,
+  PROGRESS_BUCKETS,
+  ProgressQuerySchema,
   PatternSearchInputSchema,
   PlaybookInputSchema,
   QueryContextSchema,

@@ -1,7 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { McpError, ErrorCode as RpcErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import type { ErrorCode } from '../core/index.js';
-import { toMemoryError } from '../core/index.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ERROR_FACES, toMemoryError } from '../core/index.js';
 
 /**
  * The one place the MCP face maps errors to the outside.
@@ -37,7 +36,7 @@ export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof McpError)
     return new ProtocolError(error.code, withoutPrefix(error.message), error.data);
   const { code, message } = toMemoryError(error);
-  return new ProtocolError(RPC_CODES[code], `${code}: ${oneLine(message)}`, { code });
+  return new ProtocolError(ERROR_FACES[code].rpc, `${code}: ${oneLine(message)}`, { code });
 }
 
 /**
@@ -70,19 +69,6 @@ const SDK_PREFIX = /^MCP error -?\d+: /;
 function withoutPrefix(message: string): string {
   return message.replace(SDK_PREFIX, '');
 }
-
-/** Client mistakes are invalid params; everything else is the server's fault. */
-const RPC_CODES: Readonly<Record<ErrorCode, number>> = {
-  INVALID_INPUT: RpcErrorCode.InvalidParams,
-  LIMIT_EXCEEDED: RpcErrorCode.InvalidParams,
-  // -32002 is the code the MCP specification gives a missing resource.
-  NOT_FOUND: -32002,
-  CONFLICT: RpcErrorCode.InvalidParams,
-  EPISODE_COMPLETED: RpcErrorCode.InvalidParams,
-  STORAGE_ERROR: RpcErrorCode.InternalError,
-  EMBEDDING_ERROR: RpcErrorCode.InternalError,
-  INTERNAL: RpcErrorCode.InternalError,
-};
 
 export function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, ' ').trim();
