@@ -3,6 +3,7 @@ import type { SelfLearningMemory } from '../../memory/index.js';
 import {
   checkpointEpisodeArgs,
   EpisodeIdSchema,
+  feedbackInput,
   HandoffView,
   handoffView,
   LinkView,
@@ -28,12 +29,7 @@ export function collaborationTools(memory: SelfLearningMemory): Tool[] {
       output: { patterns: z.array(z.object({ pattern_id: z.string(), effectiveness: z.number() })) },
       annotations: { idempotentHint: false },
       async run(args) {
-        const { patterns } = await memory.recordFeedback({
-          patternIds: args.pattern_ids,
-          success: args.success,
-          ...(args.episode_id ? { episodeId: args.episode_id } : {}),
-          ...(args.note ? { note: args.note } : {}),
-        });
+        const { patterns } = await memory.recordFeedback(feedbackInput(args));
         const views = patterns.map((p) => ({ pattern_id: p.id, effectiveness: p.effectiveness }));
         return {
           result: { patterns: views },

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { MemoryError, type OutcomeInput, type OutcomeStatus, type StepResult } from '../../core/index.js';
 import type { SelfLearningMemory } from '../../memory/index.js';
 import {
   completeEpisodeArgs,
@@ -10,8 +9,11 @@ import {
   episodeView,
   listEpisodesArgs,
   logStepArgs,
+  outcomeInput,
   ReflectionView,
   startEpisodeArgs,
+  startEpisodeInput,
+  stepInput,
 } from '../../views/index.js';
 import { defineTool, type Tool } from '../tool.js';
 
@@ -27,17 +29,7 @@ export function episodeTools(memory: SelfLearningMemory): Tool[] {
       input: startEpisodeArgs,
       output: { episode_id: z.string() },
       async run(args) {
-        const episode = await memory.startEpisode({
-          task: args.task,
-          ...(args.task_type ? { taskType: args.task_type } : {}),
-          context: {
-            ...(args.domain ? { domain: args.domain } : {}),
-            ...(args.language ? { language: args.language } : {}),
-            ...(args.framework ? { framework: args.framework } : {}),
-            ...(args.complexity ? { complexity: args.complexity } : {}),
-          },
-          ...(args.tags ? { tags: args.tags } : {}),
-        });
+        const episode = await memory.startEpisode(startEpisodeInput(args));
         return {
           result: { episode_id: episode.id },
           text: `Started episode ${episode.id}. Log each tool call with log_step; finish with complete_episode.`,
@@ -55,29 +47,11 @@ export function episodeTools(memory: SelfLearningMemory): Tool[] {
       output: { seq: z.number().int() },
       annotations: { idempotentHint: false },
       async run(args) {
-        const given = [args.output !== undefined, args.error !== undefined, args.timeout === true];
-        if (given.filter(Boolean).length > 1)
-          throw new MemoryError(
-            'INVALID_INPUT',
-            'give output (the step succeeded), error (it failed) or timeout: true (it timed out), only one',
-          );
-        const result: StepResult =
-          args.timeout === true
-            ? { status: 'timeout' }
-            : args.error !== undefined
-              ? { status: 'error', message: args.error }
-              : { status: 'success', ...(args.output === undefined ? {} : { output: args.output }) };
-        const step = await memory.logStep(args.episode_id, {
-          tool: args.tool,
-          action: args.action,
-          result,
-          ...(args.params ? { params: args.params } : {}),
-          ...(args.latency_ms === undefined ? {} : { latencyMs: args.latency_ms }),
-          ...(args.tokens === undefined ? {} : { tokens: args.tokens }),
-        });
+        const { episode_id, ...step } = args;
+        const logged = await memory.logStep(episode_id, stepInput(step));
         return {
-          result: { seq: step.seq },
-          text: `Logged step ${step.seq} (${step.tool}, ${result.status}).`,
+          result: { seq: logged.seq },
+          text: `Logged step ${logged.seq} (${logged.tool}, ${logged.result.status}).`,
         };
       },
     }),
@@ -97,7 +71,7 @@ export function episodeTools(memory: SelfLearningMemory): Tool[] {
         heuristic_ids: z.array(z.string()),
       },
       async run(args) {
-        const { episode } = await memory.completeEpisode(args.episode_id, toOutcome(args));
+        const { episode } = await memory.completeEpisode(args.episode_id, outcomeInput(args));
         const { successes, improvements, insights } = episode.reflection;
         return {
           result: {
@@ -168,20 +142,6 @@ export function episodeTools(memory: SelfLearningMemory): Tool[] {
       },
     }),
   ];
-}
-
-/** `verdict` and `reason` each fill whichever field the outcome has, so neither is lost (as in the CLI). */
-function toOutcome(args: { outcome: OutcomeStatus; verdict?: string; reason?: string }): OutcomeInput {
-  const text = (first?: string, second?: string) =>
-    [first, second].filter((s) => s !== undefined).join(' — ');
-  switch (args.outcome) {
-    case 'success':
-    case 'partial':
-      return { status: args.outcome, verdict: text(args.verdict, args.reason) };
-    case 'failure':
-    case 'abstained':
-      return { status: args.outcome, reason: text(args.reason, args.verdict) };
-  }
 }
 
 function listText(episodes: ReadonlyArray<z.infer<typeof EpisodeSummaryView>>): string {
