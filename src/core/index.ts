@@ -62,10 +62,10 @@ export {
   filterWords,
   PATTERN_SORTS,
   PatternFilterSchema,
-  PROGRESS_BUCKETS,
-  ProgressQuerySchema,
   PatternSearchInputSchema,
   PlaybookInputSchema,
+  PROGRESS_BUCKETS,
+  ProgressQuerySchema,
   QueryContextSchema,
   RetrieveInputSchema,
 } from './query.js';

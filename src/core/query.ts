@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OUTCOME_STATUSES, TaskTypeSchema } from './episode.js';
 import { PatternTypeSchema } from './pattern.js';
+import { isStopword, tokenize } from './text.js';
 
 export const QueryContextSchema = z.object({
   domain: z.string().min(1).optional(),
@@ -25,6 +26,26 @@ export type PlaybookRequest = z.input<typeof PlaybookInputSchema>;
 
 const IsoDate = z.iso.datetime({ offset: true });
 
+/**
+ * The words an episode text filter requires, lower-case and distinct: letters, digits and `_` runs of two or
+ * more characters, stopwords left out (PostgreSQL's `english` configuration does not index them, so requiring
+ * one would find nothing there). Both stores match them as whole, stemmed words ("tests" finds "test").
+ *
+ * @example
+ * filterWords('The login TEST, failing!') // ['login', 'test', 'failing']
+ */
+export function filterWords(text: string): string[] {
+  return [...new Set(tokenize(text).filter((t) => !isStopword(t)))].slice(0, 32);
+}
+
+const FilterText = z
+  .string()
+  .max(1_000)
+  .refine((t) => filterWords(t).length > 0, {
+    message:
+      'text must hold at least one word to look for (letters or digits, two or more characters; words like "the" are not indexed)',
+  });
+
 export const EpisodeFilterSchema = z.object({
   domain: z.string().min(1).optional(),
   taskType: TaskTypeSchema.optional(),
@@ -33,11 +54,16 @@ export const EpisodeFilterSchema = z.object({
   since: IsoDate.optional(),
   until: IsoDate.optional(),
   completed: z.boolean().optional(),
+  /** Words that must all appear in the episode (task, summary, tools, reflection); completed episodes only. */
+  text: FilterText.optional(),
   order: z.enum(['newest', 'oldest']).default('newest'),
   limit: z.number().int().min(1).max(10_000).default(20),
   offset: z.number().int().min(0).max(1_000_000_000, 'offset must be at most 1000000000').default(0),
 });
 export type EpisodeFilterInput = z.input<typeof EpisodeFilterSchema>;
+
+export const PATTERN_SORTS = ['occurrences', 'effectiveness', 'helped', 'recent'] as const;
+export type PatternSort = (typeof PATTERN_SORTS)[number];
 
 export const PatternFilterSchema = z.object({
   type: PatternTypeSchema.optional(),
@@ -48,6 +74,12 @@ export const PatternFilterSchema = z.object({
     .min(1)
     .max(1_000_000_000, 'minOccurrences must be at most 1000000000')
     .optional(),
+  /**
+   * `occurrences` (default): most seen first, then success rate; `effectiveness`: how well it worked for
+   * agents, then occurrences; `helped`: feedback that said it helped, then effectiveness, occurrences;
+   * `recent`: last seen first. Ties by id.
+   */
+  sort: z.enum(PATTERN_SORTS).optional(),
   limit: z.number().int().min(1).max(1_000).default(20),
   offset: z.number().int().min(0).max(1_000_000_000, 'offset must be at most 1000000000').default(0),
 });
@@ -60,3 +92,36 @@ export const PatternSearchInputSchema = z.object({
   limit: z.number().int().min(1).max(100).default(10),
 });
 export type PatternSearchInput = z.input<typeof PatternSearchInputSchema>;
+
+export const PROGRESS_BUCKETS = ['day', 'week', 'month'] as const;
+export type ProgressBucket = (typeof PROGRESS_BUCKETS)[number];
+
+/** Progress over time: completed episodes counted per domain and bucket of their end time (UTC). */
+export const ProgressQuerySchema = z.object({
+  bucket: z.enum(PROGRESS_BUCKETS).default('week'),
+  domain: z.string().min(1).optional(),
+  /** ISO timestamps bounding `endedAt`, inclusive. */
+  since: IsoDate.optional(),
+  until: IsoDate.optional(),
+});
+export type ProgressQuery = z.input<typeof ProgressQuerySchema>;
+
+/** One domain's completed episodes in one bucket. */
+export interface ProgressPoint {
+  domain: string;
+  /** The bucket's first day, `YYYY-MM-DD` (UTC; weeks start on Monday). */
+  start: string;
+  completed: number;
+  successes: number;
+  partials: number;
+  failures: number;
+  abstained: number;
+  /** Mean reward total of the bucket's episodes (4 decimals), null when none has a reward. */
+  meanReward: number | null;
+}
+
+export interface Progress {
+  bucket: ProgressBucket;
+  /** Sorted by domain, then start; buckets without episodes are left out. */
+  series: ProgressPoint[];
+}

@@ -13,6 +13,8 @@ import type {
   Pattern,
   PatternFilterInput,
   PlaybookRequest,
+  Progress,
+  ProgressQuery,
   ResumeInput,
   RetrieveInput,
   StartEpisodeInput,
@@ -27,6 +29,7 @@ import {
   OutcomeSchema,
   PatternFilterSchema,
   PatternSearchInputSchema,
+  ProgressQuerySchema,
   parseInput,
   RetrieveInputSchema,
 } from '../core/index.js';
@@ -314,6 +317,19 @@ export class SelfLearningMemory implements AsyncDisposable {
 
   async stats(): Promise<MemoryStats> {
     return memoryStats(this.#live);
+  }
+
+  /**
+   * Completed episodes per domain and UTC bucket of their end (`week` unless told; weeks start on Monday), by
+   * outcome, with their mean reward: whether the agent is getting better. Empty buckets are left out.
+   *
+   * @example
+   * const { series } = await memory.progress({ bucket: 'month', domain: 'web' });
+   * // [{ domain: 'web', start: '2026-11-01', completed: 12, successes: 9, partials: 1, failures: 2,
+   * //    abstained: 0, meanReward: 0.71 }]
+   */
+  async progress(input: ProgressQuery = {}): Promise<Progress> {
+    return this.#live.storage.progress(parseInput(ProgressQuerySchema, input, 'progress'));
   }
 
   /**

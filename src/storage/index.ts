@@ -8,6 +8,7 @@ export type {
   LexicalHit,
   LoadBatch,
   PatternFilter,
+  ProgressFilter,
   SnapshotInfo,
   StorageBackend,
   StorageStats,

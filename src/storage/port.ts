@@ -72,6 +72,7 @@ export type PortReads = Partial<
     | 'listCheckpoints'
     | 'listLinks'
     | 'stats'
+    | 'progress'
     | 'backup'
   >;
 

@@ -12,7 +12,10 @@ import type {
   Outcome,
   OutcomeStatus,
   Pattern,
+  PatternSort,
   PatternType,
+  Progress,
+  ProgressBucket,
   Step,
   TaskType,
   ToolCount,
@@ -29,6 +32,11 @@ export interface EpisodeFilter {
   until?: string;
   /** `true`: only completed; `false`: only in progress; absent: both. */
   completed?: boolean;
+  /**
+   * Words that must all appear in the episode, matched through the full-text index (whole words, stemmed,
+   * case-insensitive), so only completed episodes match. Its words are `filterWords(text)`; none: no match.
+   */
+  text?: string;
   /** By `startedAt`; `newest` unless told. */
   order?: 'newest' | 'oldest';
   limit?: number;
@@ -39,8 +47,19 @@ export interface PatternFilter {
   type?: PatternType;
   domain?: string;
   minOccurrences?: number;
+  /** See `PatternFilterSchema`; `occurrences` unless told. */
+  sort?: PatternSort;
   limit?: number;
   offset?: number;
+}
+
+/** What `progress` counts: completed episodes by domain and UTC bucket of `endedAt`. */
+export interface ProgressFilter {
+  bucket: ProgressBucket;
+  domain?: string;
+  /** ISO timestamps bounding `endedAt`, inclusive. */
+  since?: string;
+  until?: string;
 }
 
 export interface HeuristicFilter {
@@ -316,6 +335,11 @@ export interface StorageBackend {
   listLinks(episodeId: string): Promise<Link[]>;
 
   stats(): Promise<StorageStats>;
+  /**
+   * Completed episodes counted by domain and bucket of their end time (UTC day, week from Monday, month), by
+   * outcome, with their mean reward, in one query; sorted by domain, then start.
+   */
+  progress(filter: ProgressFilter): Promise<Progress>;
   /**
    * Writes a consistent copy of the whole store (every table, vectors and indexes included) to a new file at
    * `target`, while other connections keep writing; CONFLICT when `target` exists.

@@ -284,6 +284,7 @@ export class Store implements StorageBackend {
   listCheckpoints: StoragePort['listCheckpoints'] = (...a) => this.#port.listCheckpoints(...a);
   listLinks: StoragePort['listLinks'] = (...a) => this.#port.listLinks(...a);
   stats: StoragePort['stats'] = () => this.#port.stats();
+  progress: StoragePort['progress'] = (...a) => this.#port.progress(...a);
   backup: StoragePort['backup'] = (...a) => this.#port.backup(...a);
 
   close(): Promise<void> {

@@ -1,5 +1,14 @@
 import pg from 'pg';
-import type { Checkpoint, Episode, Feedback, Heuristic, Link, Pattern, ToolCount } from '../../core/index.js';
+import type {
+  Checkpoint,
+  Episode,
+  Feedback,
+  Heuristic,
+  Link,
+  Pattern,
+  Progress,
+  ToolCount,
+} from '../../core/index.js';
 import { DEFAULT_NAMESPACE, MemoryError } from '../../core/index.js';
 import type { StoragePort, WriteTx } from '../port.js';
 import type {
@@ -12,6 +21,7 @@ import type {
   LexicalHit,
   LoadedFacts,
   PatternFilter,
+  ProgressFilter,
   SnapshotInfo,
   StorageStats,
   VectorHit,
@@ -22,6 +32,7 @@ import * as candidates from './pg-candidates.js';
 import * as collab from './pg-collaboration.js';
 import { describeTarget, isConnectionLoss, isRetryable, type PgTarget, toStorageError } from './pg-errors.js';
 import { checkSchemaName, migrate, quoteIdent } from './pg-migrations.js';
+import { progress } from './pg-progress.js';
 import type { Db } from './pg-reads.js';
 import * as reads from './pg-reads.js';
 import { stats } from './pg-stats.js';
@@ -249,6 +260,9 @@ export class PgPort implements StoragePort {
   }
   stats(): Promise<StorageStats> {
     return this.#read((db) => stats(db, this.namespace));
+  }
+  progress(filter: ProgressFilter): Promise<Progress> {
+    return this.#read((db) => progress(db, this.namespace, filter));
   }
   async backup(_target: string): Promise<SnapshotInfo> {
     throw new MemoryError(

@@ -1,8 +1,10 @@
 import {
   contentTokens,
   type Episode,
+  filterWords,
   type Heuristic,
   type Pattern,
+  type PatternSort,
   type ToolCount,
 } from '../../core/index.js';
 import {
@@ -95,6 +97,13 @@ export async function listEpisodes(db: Db, ns: string, filter: EpisodeFilter): P
   if (filter.completed === false) where.push('e.ended_at IS NULL');
   for (const tag of new Set(filter.tags ?? [])) {
     where.push(`EXISTS (SELECT 1 FROM episode_tags t WHERE t.episode_id = e.id AND t.tag = ${bind(tag)})`);
+  }
+  if (filter.text !== undefined) {
+    // plainto_tsquery ANDs the words in the configuration the stored tsvector was built with; the words hold
+    // letters, digits and `_` only. One the configuration drops as a stopword leaves the others to match.
+    const words = filterWords(filter.text);
+    if (words.length === 0) return [];
+    where.push(`e.fts @@ plainto_tsquery('english', ${bind(words.join(' '))})`);
   }
   const order = filter.order === 'oldest' ? 'ASC' : 'DESC';
   const { rows } = await db.query<EpisodeWithSteps>(
@@ -249,11 +258,23 @@ export async function getHeuristics(db: Db, ns: string, ids: readonly string[]):
   return parseRows(await bodiesByColumn(db, ns, 'heuristics', 'id', ids), (r) => rowToHeuristic(r.body));
 }
 
+/**
+ * `ORDER BY` of each pattern sort. Effectiveness and feedback live in the JSON body only (text, parsed per row),
+ * so those sorts read every pattern of the namespace; `feedbackHelped` is absent from rows written before it.
+ */
+const PATTERN_ORDER: Record<PatternSort, string> = {
+  occurrences: 'occurrences DESC, success_rate DESC, id COLLATE "C"',
+  effectiveness: `(body::jsonb ->> 'effectiveness')::float8 DESC, occurrences DESC, id COLLATE "C"`,
+  helped: `coalesce((body::jsonb ->> 'feedbackHelped')::integer, 0) DESC,
+    (body::jsonb ->> 'effectiveness')::float8 DESC, occurrences DESC, id COLLATE "C"`,
+  recent: 'last_seen DESC, id COLLATE "C"',
+};
+
 export async function listPatterns(db: Db, ns: string, filter: PatternFilter): Promise<Pattern[]> {
   const { rows } = await db.query<{ body: string }>(
     `SELECT body FROM patterns WHERE namespace = $1 AND ($2::text IS NULL OR type = $2)
        AND ($3::text IS NULL OR domain = $3) AND ($4::integer IS NULL OR occurrences >= $4)
-     ORDER BY occurrences DESC, success_rate DESC, id COLLATE "C" LIMIT $5 OFFSET $6`,
+     ORDER BY ${PATTERN_ORDER[filter.sort ?? 'occurrences']} LIMIT $5 OFFSET $6`,
     [
       ns,
       filter.type ?? null,

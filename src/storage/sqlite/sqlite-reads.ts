@@ -1,10 +1,12 @@
 import {
   type Episode,
+  filterWords,
   type Heuristic,
   OUTCOME_STATUSES,
   type OutcomeStatus,
   PATTERN_TYPES,
   type Pattern,
+  type PatternSort,
   type PatternType,
   type Step,
   type ToolCount,
@@ -30,6 +32,7 @@ import type {
   StorageStats,
 } from '../storage.js';
 import type { Sql } from './driver.js';
+import { quoteFtsTerm } from './fts-query.js';
 import { type BudgetedQuery, budgetedQuery, POSTING_BUDGET } from './term-budget.js';
 
 /**
@@ -155,6 +158,13 @@ export function listEpisodes(sql: Sql, ns: string, filter: EpisodeFilter): Episo
     where.push('rid IN (SELECT episode_rid FROM episode_tags WHERE tag = ?)');
     params.push(tag);
   }
+  if (filter.text !== undefined) {
+    // Quoted words joined by AND: every word must match, and nothing the user typed is FTS5 syntax.
+    const words = filterWords(filter.text);
+    if (words.length === 0) return [];
+    where.push('rid IN (SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ?)');
+    params.push(words.map(quoteFtsTerm).join(' AND '));
+  }
   const order = filter.order === 'oldest' ? 'ASC' : 'DESC';
   const query = `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE ${where.join(' AND ')}
       ORDER BY started_at ${order}, rid ${order} LIMIT ? OFFSET ?`;
@@ -264,6 +274,18 @@ export function getHeuristics(sql: Sql, ns: string, ids: readonly string[]): Heu
   return parseRows(bodiesByColumn(sql, ns, 'heuristics', 'id', ids), rowToHeuristic);
 }
 
+/**
+ * `ORDER BY` of each pattern sort. Effectiveness and feedback live in the JSON body only (no column), so those
+ * sorts read every pattern of the namespace; `feedbackHelped` is absent from rows written before it existed.
+ */
+const PATTERN_ORDER: Record<PatternSort, string> = {
+  occurrences: 'occurrences DESC, success_rate DESC, id',
+  effectiveness: "json_extract(body, '$.effectiveness') DESC, occurrences DESC, id",
+  helped:
+    "coalesce(json_extract(body, '$.feedbackHelped'), 0) DESC, json_extract(body, '$.effectiveness') DESC, occurrences DESC, id",
+  recent: 'last_seen DESC, id',
+};
+
 export function listPatterns(sql: Sql, ns: string, filter: PatternFilter): Pattern[] {
   const where: string[] = ['namespace = ?'];
   const params: unknown[] = [ns];
@@ -281,7 +303,7 @@ export function listPatterns(sql: Sql, ns: string, filter: PatternFilter): Patte
   }
   const rows = sql(
     `SELECT body FROM patterns WHERE ${where.join(' AND ')}
-       ORDER BY occurrences DESC, success_rate DESC, id LIMIT ? OFFSET ?`,
+       ORDER BY ${PATTERN_ORDER[filter.sort ?? 'occurrences']} LIMIT ? OFFSET ?`,
   ).all(...params, filter.limit ?? 20, filter.offset ?? 0) as Array<{ body: string }>;
   return parseRows(rows, (r) => rowToPattern(r.body));
 }

@@ -1,5 +1,14 @@
 import { existsSync } from 'node:fs';
-import type { Checkpoint, Episode, Feedback, Heuristic, Link, Pattern, ToolCount } from '../../core/index.js';
+import type {
+  Checkpoint,
+  Episode,
+  Feedback,
+  Heuristic,
+  Link,
+  Pattern,
+  Progress,
+  ToolCount,
+} from '../../core/index.js';
 import { DEFAULT_NAMESPACE, MemoryError } from '../../core/index.js';
 import type { StoragePort, WriteTx } from '../port.js';
 import { rowToPattern } from '../rows.js';
@@ -13,6 +22,7 @@ import type {
   LexicalHit,
   LoadedFacts,
   PatternFilter,
+  ProgressFilter,
   SnapshotInfo,
   StorageStats,
   VectorHit,
@@ -30,6 +40,7 @@ import * as ann from './sqlite-ann.js';
 import { writeSnapshot } from './sqlite-backup.js';
 import * as collab from './sqlite-collaboration.js';
 import { openError, toStorageError, writable } from './sqlite-errors.js';
+import { progress } from './sqlite-progress.js';
 import * as reads from './sqlite-reads.js';
 import * as vectors from './sqlite-vectors.js';
 import { SqliteTx } from './sqlite-writes.js';
@@ -337,6 +348,9 @@ export class SqlitePort implements StoragePort {
   }
   stats(): Promise<StorageStats> {
     return this.#read(() => reads.stats(this.#statement, this.namespace));
+  }
+  progress(filter: ProgressFilter): Promise<Progress> {
+    return this.#read(() => progress(this.#statement, this.namespace, filter));
   }
   backup(target: string): Promise<SnapshotInfo> {
     return this.#read(() => writeSnapshot(this.#db, target));
