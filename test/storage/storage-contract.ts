@@ -3,6 +3,7 @@ import type { Episode, Feedback, Learn, Step } from '../../src/core/index.js';
 import { MemoryError } from '../../src/core/index.js';
 import { applyFeedback, planLearning } from '../../src/learning/index.js';
 import type { StorageBackend } from '../../src/storage/index.js';
+import { runReadsContract } from './storage-contract-reads.js';
 
 const learn: Learn = (episode) => planLearning(episode);
 
@@ -79,6 +80,7 @@ export function runStorageContract(
   make: () => Promise<StorageBackend>,
   reopen?: (storage: StorageBackend) => Promise<StorageBackend>,
 ): void {
+  runReadsContract(name, make, { episode, finished });
   describe(`storage contract: ${name}`, () => {
     let storage: StorageBackend;
     beforeEach(async () => {
