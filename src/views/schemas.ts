@@ -111,7 +111,7 @@ export const recommendPlaybookArgs = {
   max_steps: z.number().int().min(1).max(50).default(8).describe('at most this many steps (1-50, default 8)'),
 };
 
-const StepView = z.object({
+export const StepView = z.object({
   seq: z.number().int(),
   tool: z.string(),
   action: z.string(),
@@ -148,6 +148,18 @@ export const EpisodeView = z.object({
   /** The verdict of a success or partial, the reason of a failure or abstention. */
   outcome_text: z.string().nullable(),
   reflection: ReflectionView.nullable(),
+  reward_components: z
+    .object({
+      base: z.number(),
+      efficiency: z.number(),
+      error_rate: z.number(),
+      recovery: z.number(),
+      complexity_multiplier: z.number(),
+    })
+    .nullable()
+    .describe(
+      'what the reward (0-1) is made of: base from the outcome, then efficiency, errors and recovery',
+    ),
   summary: z.string().nullable(),
   steps: z.array(StepView),
   pattern_ids: z.array(z.string()),
@@ -180,6 +192,13 @@ export const FoundHeuristicView = z.object({
   score: z.number(),
 });
 
+/** What retrieval found for a task: episodes (failures too: what to avoid), patterns, heuristics. */
+export const RetrievalView = z.object({
+  episodes: z.array(FoundEpisodeView),
+  patterns: z.array(FoundPatternView),
+  heuristics: z.array(FoundHeuristicView),
+});
+
 export const PatternView = z.object({
   pattern_id: z.string(),
   type: PatternTypeArg,
@@ -191,6 +210,8 @@ export const PatternView = z.object({
   effectiveness: z.number(),
   avg_latency_ms: z.number(),
   evidence_episode_ids: z.array(z.string()),
+  feedback_applied: z.number().int().describe('times agents reported applying it'),
+  feedback_helped: z.number().int().describe('of those, the tasks that then succeeded'),
   first_seen: z.string(),
   last_seen: z.string(),
   data: z.record(z.string(), z.unknown()),

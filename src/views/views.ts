@@ -6,6 +6,7 @@ import {
   type Outcome,
   type Pattern,
   patternDescription,
+  type Step,
 } from '../core/index.js';
 import type { Handoff, Playbook } from '../learning/index.js';
 import type { RetrievalResult } from '../retrieval/index.js';
@@ -20,6 +21,8 @@ import type {
   LinkView,
   PatternView,
   PlaybookView,
+  RetrievalView,
+  StepView,
 } from './schemas.js';
 
 /** The facade's values as the faces show them (MCP and HTTP): snake_case, flat, `null` for what is not there yet. */
@@ -46,20 +49,33 @@ export function episodeView(episode: Episode): z.infer<typeof EpisodeView> {
     complexity: episode.context.complexity,
     outcome_text: episode.outcome ? outcomeText(episode.outcome) : null,
     reflection: episode.reflection ?? null,
+    reward_components: episode.reward
+      ? {
+          base: episode.reward.base,
+          efficiency: episode.reward.efficiency,
+          error_rate: episode.reward.errorRate,
+          recovery: episode.reward.recovery,
+          complexity_multiplier: episode.reward.complexityMultiplier,
+        }
+      : null,
     summary: episode.summary?.text ?? null,
-    steps: episode.steps.map((step) => ({
-      seq: step.seq,
-      tool: step.tool,
-      action: step.action,
-      status: step.result.status,
-      ...(step.result.status === 'success' && step.result.output !== undefined
-        ? { output: step.result.output }
-        : {}),
-      ...(step.result.status === 'error' ? { error: step.result.message } : {}),
-      latency_ms: step.latencyMs,
-    })),
+    steps: episode.steps.map(stepView),
     pattern_ids: episode.patternIds,
     heuristic_ids: episode.heuristicIds,
+  };
+}
+
+export function stepView(step: Step): z.infer<typeof StepView> {
+  return {
+    seq: step.seq,
+    tool: step.tool,
+    action: step.action,
+    status: step.result.status,
+    ...(step.result.status === 'success' && step.result.output !== undefined
+      ? { output: step.result.output }
+      : {}),
+    ...(step.result.status === 'error' ? { error: step.result.message } : {}),
+    latency_ms: step.latencyMs,
   };
 }
 
@@ -75,6 +91,8 @@ export function patternView(pattern: Pattern): z.infer<typeof PatternView> {
     effectiveness: pattern.effectiveness,
     avg_latency_ms: pattern.avgLatencyMs,
     evidence_episode_ids: pattern.evidence,
+    feedback_applied: pattern.feedbackApplied,
+    feedback_helped: pattern.feedbackHelped,
     first_seen: pattern.firstSeen,
     last_seen: pattern.lastSeen,
     data: pattern.data,
@@ -105,6 +123,15 @@ export function foundEpisodesView(result: RetrievalResult): Array<z.infer<typeof
     outcome: episode.outcome?.status ?? null,
     reward: episode.reward?.total ?? null,
   }));
+}
+
+/** At most `limit` of each list. */
+export function retrievalView(found: RetrievalResult, limit: number): z.infer<typeof RetrievalView> {
+  return {
+    episodes: foundEpisodesView(found).slice(0, limit),
+    patterns: found.patterns.slice(0, limit).map(foundPatternView),
+    heuristics: foundHeuristicsView(found).slice(0, limit),
+  };
 }
 
 export function foundPatternView(found: {

@@ -3,17 +3,17 @@ import { patternCounts } from '../../core/index.js';
 import type { SelfLearningMemory } from '../../memory/index.js';
 import {
   FoundEpisodeView,
-  FoundHeuristicView,
   FoundPatternView,
   foundEpisodesView,
-  foundHeuristicsView,
   foundPatternView,
   HeuristicView,
   heuristicView,
   listHeuristicsArgs,
   PlaybookView,
   playbookView,
+  RetrievalView,
   recommendPlaybookArgs,
+  retrievalView,
   retrieveContextArgs,
   searchEpisodesArgs,
   searchPatternsArgs,
@@ -37,20 +37,12 @@ export function retrievalTools(memory: SelfLearningMemory): Tool[] {
         'matched, its outcome and reward), the patterns they taught and the heuristics that apply. Read the ' +
         'failures too: they say what to avoid.',
       input: retrieveContextArgs,
-      output: {
-        episodes: z.array(FoundEpisodeView),
-        patterns: z.array(FoundPatternView),
-        heuristics: z.array(FoundHeuristicView),
-      },
+      output: RetrievalView.shape,
       annotations: readOnly,
       async run(args) {
         const { task, limit, ...context } = args;
         const found = await memory.retrieve({ task, context, limit });
-        const result = {
-          episodes: foundEpisodesView(found),
-          patterns: found.patterns.slice(0, limit).map(foundPatternView),
-          heuristics: foundHeuristicsView(found).slice(0, limit),
-        };
+        const result = retrievalView(found, limit);
         return {
           result,
           text: [
