@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from '../core/index.js';
 import { EMBEDDING_PROVIDERS } from '../embeddings/index.js';
 // The default is declared once, beside the providers; the embeddings index does not export it.
 import { DEFAULT_EMBEDDINGS_PROVIDER } from '../embeddings/resolve.js';
@@ -19,11 +19,6 @@ import { registerPruneCommand } from './prune.js';
 import { registerReindexCommand } from './reindex.js';
 import { registerRetrieveCommand } from './retrieve.js';
 import { registerStatsCommand } from './stats.js';
-
-/** The package version, read from package.json: the same depth from `src/cli` and `dist/cli`. */
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
 
 /** The whole command tree; settings given here before `.command()` are inherited by every subcommand. */
 export function createProgram(cli: Cli): Command {

@@ -72,3 +72,4 @@ export {
 export { checkSafeInput, MAX_INPUT_DEPTH, MAX_LATENCY_MS, MAX_TOKENS } from './safe-input.js';
 export { normalizeTag, normalizeTags } from './tags.js';
 export { contentTokens, hasWholeWord, isStopword, tokenize, topTerms } from './text.js';
+export { VERSION } from './version.js';

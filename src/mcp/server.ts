@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { VERSION } from '../core/index.js';
 import type { SelfLearningMemory } from '../memory/index.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
@@ -7,11 +7,6 @@ import { registerTools } from './tool.js';
 import { collaborationTools } from './tools/collaboration.js';
 import { episodeTools } from './tools/episodes.js';
 import { retrievalTools } from './tools/retrieval.js';
-
-/** The package version: the same depth from `src/mcp` and `dist/mcp`. */
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
 
 const INSTRUCTIONS = `A memory of your past work that learns what works.
 Before a task: retrieve_context and recommend_playbook.
