@@ -159,10 +159,13 @@ export function listEpisodes(sql: Sql, ns: string, filter: EpisodeFilter): Episo
     params.push(tag);
   }
   if (filter.text !== undefined) {
-    // Quoted words joined by AND: every word must match, and nothing the user typed is FTS5 syntax.
+    // Quoted words joined by AND: every word must match, and nothing the user typed is FTS5 syntax. `+rid`
+    // keeps the walk down the started_at index, testing each rid against the matches (100k index entries in
+    // ~7 ms): led by the FTS5 matches instead, as statistics would have it, SQLite reads and sorts every
+    // match (a common word at 100k episodes: 220 ms; at offset 5000: 430 ms).
     const words = filterWords(filter.text);
     if (words.length === 0) return [];
-    where.push('rid IN (SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ?)');
+    where.push('+rid IN (SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ?)');
     params.push(words.map(quoteFtsTerm).join(' AND '));
   }
   const order = filter.order === 'oldest' ? 'ASC' : 'DESC';
