@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { type Command, Option } from 'commander';
 import { checkNamespace, MemoryError } from '../core/index.js';
-import { checkHttpExposure, createMcpServer, startMcpHttpServer } from '../mcp/index.js';
+import { checkHttpExposure, startMcpHttpServer } from '../http/index.js';
+import { createMcpServer } from '../mcp/index.js';
 import type { Cli } from './context.js';
 import { openMemory, withMemory } from './context.js';
 import { integer } from './parse.js';
@@ -24,23 +25,9 @@ export function registerMcpCommand(program: Command, cli: Cli): void {
     .option('--http', 'serve Streamable HTTP at http://<host>:<port>/mcp instead of stdio')
     .option('--port <n>', 'HTTP port (0 picks a free one)', integer('--port', 0, 65_535), 3333)
     .option('--host <name>', 'HTTP address to bind; beyond loopback a token is required', '127.0.0.1')
-    .addOption(
-      new Option('--token <secret>', 'bearer token HTTP clients must send (16 characters at least)').env(
-        'SLMEM_TOKEN',
-      ),
-    )
-    .addOption(
-      new Option(
-        '--tokens-file <path>',
-        'tokens bound to namespaces, one "namespace token" pair a line: a client with one reads and writes only its namespace',
-      ).env('SLMEM_TOKENS_FILE'),
-    )
-    .option(
-      '--session-idle <minutes>',
-      'HTTP sessions with no request for this long are closed',
-      integer('--session-idle', 1, 24 * 60),
-      30,
-    )
+    .addOption(tokenOption())
+    .addOption(tokensFileOption())
+    .addOption(sessionIdleOption())
     .addHelpText(
       'after',
       `
@@ -92,8 +79,28 @@ Examples:
     });
 }
 
+/** The HTTP server's shared flags (`slmem mcp --http`, `slmem serve`). */
+export function tokenOption(): Option {
+  return new Option('--token <secret>', 'bearer token HTTP clients must send (16 characters at least)').env(
+    'SLMEM_TOKEN',
+  );
+}
+
+export function tokensFileOption(): Option {
+  return new Option(
+    '--tokens-file <path>',
+    'tokens bound to namespaces, one "namespace token" pair a line: a client with one reads and writes only its namespace',
+  ).env('SLMEM_TOKENS_FILE');
+}
+
+export function sessionIdleOption(): Option {
+  return new Option('--session-idle <minutes>', 'MCP sessions with no request for this long are closed')
+    .argParser(integer('--session-idle', 1, 24 * 60))
+    .default(30);
+}
+
 /** Resolves on the first SIGINT or SIGTERM; the memory is closed after it, by `withMemory`. */
-function stopSignal(): Promise<void> {
+export function stopSignal(): Promise<void> {
   return new Promise((done) => {
     const stop = () => {
       process.off('SIGINT', stop);

@@ -18,6 +18,7 @@ import { registerPlaybookCommand } from './playbook.js';
 import { registerPruneCommand } from './prune.js';
 import { registerReindexCommand } from './reindex.js';
 import { registerRetrieveCommand } from './retrieve.js';
+import { registerServeCommand } from './serve.js';
 import { registerStatsCommand } from './stats.js';
 
 /** The whole command tree; settings given here before `.command()` are inherited by every subcommand. */
@@ -93,6 +94,7 @@ ${EXIT_CODES_HELP}`,
   registerMigrateCommand(program, cli);
   registerDemoCommand(program, cli);
   registerMcpCommand(program, cli);
+  registerServeCommand(program, cli);
   return program;
 }
 

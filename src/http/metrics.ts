@@ -55,7 +55,8 @@ export class HttpMetrics {
 /**
  * The route label of a finished request, from the routes Hono matched and the one that answered: the first
  * endpoint (a path without `*`) from the responder on, so a 401 from an `/api/*` guard still counts against
- * `/api/episodes/:id`; "unmatched" when only middleware matched and nothing answered but the not-found handler.
+ * `/api/episodes/:id`; "unmatched" when no endpoint matched (the not-found handler answered, or a `*` guard
+ * refused the request).
  */
 export function routeLabel(
   paths: readonly string[],
@@ -65,7 +66,7 @@ export function routeLabel(
 ): string {
   const endpoint = paths.slice(responder).find((path) => !path.endsWith('*'));
   if (endpoint !== undefined) return endpoint;
-  if (responder === self || status === 404) return 'unmatched';
+  if (responder === self || status === 404 || paths[responder] === '*') return 'unmatched';
   return paths[responder] ?? 'unmatched';
 }
 

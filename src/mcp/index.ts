@@ -1,3 +1,3 @@
-export type { McpHttpOptions, McpHttpServer } from './http.js';
-export { checkHttpExposure, isLoopbackHost, startMcpHttpServer } from './http.js';
 export { createMcpServer } from './server.js';
+export type { Session } from './sessions.js';
+export { SessionTable } from './sessions.js';

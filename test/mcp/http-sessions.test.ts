@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult, TextContent } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryError } from '../../src/core/index.js';
-import { checkHttpExposure, startMcpHttpServer } from '../../src/mcp/index.js';
+import { checkHttpExposure, startMcpHttpServer } from '../../src/http/index.js';
 import { SelfLearningMemory } from '../../src/memory/index.js';
 import { slmem } from '../cli/run-cli.js';
 

@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryError } from '../../src/core/index.js';
-import { checkHttpExposure, isLoopbackHost, startMcpHttpServer } from '../../src/mcp/index.js';
+import { checkHttpExposure, isLoopbackHost, startMcpHttpServer } from '../../src/http/index.js';
 import { SelfLearningMemory } from '../../src/memory/index.js';
 import { dropSchemas, testBackends } from '../backends.js';
 

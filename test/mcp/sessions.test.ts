@@ -1,12 +1,12 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { describe, expect, it } from 'vitest';
 import { type Session, SessionTable } from '../../src/mcp/sessions.js';
 
 /** A session whose server only records that it was closed. */
 function fake(closed: string[], id: string): Session {
   const server = { close: async () => void closed.push(id) } as unknown as McpServer;
-  return { server, transport: {} as StreamableHTTPServerTransport };
+  return { server, transport: {} as WebStandardStreamableHTTPServerTransport };
 }
 
 function table(max: number, idleMs: number) {

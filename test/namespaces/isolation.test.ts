@@ -8,7 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult, TextContent } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMemoryError } from '../../src/core/index.js';
-import { startMcpHttpServer } from '../../src/mcp/index.js';
+import { startMcpHttpServer } from '../../src/http/index.js';
 import { SelfLearningMemory } from '../../src/memory/index.js';
 import { dropSchemas, testBackends } from '../backends.js';
 import { slmem, slmemJson } from '../cli/run-cli.js';

@@ -10,6 +10,7 @@ import {
   heuristicView,
   listHeuristicsArgs,
   PlaybookView,
+  playbookInput,
   playbookView,
   RetrievalView,
   recommendPlaybookArgs,
@@ -145,13 +146,7 @@ export function retrievalTools(memory: SelfLearningMemory): Tool[] {
       output: PlaybookView.shape,
       annotations: readOnly,
       async run(args) {
-        const playbook = playbookView(
-          await memory.playbook({
-            task: args.task,
-            context: args.domain ? { domain: args.domain } : {},
-            maxSteps: args.max_steps,
-          }),
-        );
+        const playbook = playbookView(await memory.playbook(playbookInput(args)));
         return { result: playbook, text: playbookText(playbook) };
       },
     }),

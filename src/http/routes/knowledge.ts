@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { isMemoryError, PATTERN_SORTS } from '../../core/index.js';
+import {
+  EpisodeSummaryView,
+  episodeSummaryView,
+  feedbackInput,
+  HeuristicView,
+  heuristicView,
+  listHeuristicsArgs,
+  PatternTypeArg,
+  PatternView,
+  patternView,
+  recordFeedbackArgs,
+} from '../../views/index.js';
+import { defineRoute, type Route } from '../route.js';
+
+const tag = 'Patterns';
+
+/** What was learned: patterns and heuristics, and the feedback that moves them. */
+export function knowledgeRoutes(): Route[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/patterns',
+      tag,
+      summary: 'List patterns, the most effective first unless another sort is asked',
+      query: {
+        type: PatternTypeArg.optional(),
+        domain: z.string().min(1).max(200).optional(),
+        min_occurrences: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe('only patterns seen at least this often'),
+        sort: z
+          .enum(PATTERN_SORTS)
+          .default('effectiveness')
+          .describe('effectiveness (feedback), helped (tasks it helped), occurrences or recent'),
+        limit: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(20)
+          .describe('how many to return (1-100, default 20)'),
+        offset: z.number().int().min(0).default(0),
+      },
+      response: z.object({
+        patterns: z.array(PatternView),
+        next_offset: z.number().int().nullable().describe('the offset of the next page; null on the last'),
+      }),
+      async handle({ query }, memory) {
+        const found = await memory.listPatterns({
+          ...(query.type ? { type: query.type } : {}),
+          ...(query.domain ? { domain: query.domain } : {}),
+          ...(query.min_occurrences ? { minOccurrences: query.min_occurrences } : {}),
+          sort: query.sort,
+          limit: query.limit + 1,
+          offset: query.offset,
+        });
+        return {
+          patterns: found.slice(0, query.limit).map(patternView),
+          next_offset: found.length > query.limit ? query.offset + query.limit : null,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/patterns/:id',
+      tag,
+      summary: 'A pattern with the episodes that support it',
+      params: { id: z.string().min(1).max(200) },
+      response: z.object({
+        pattern: PatternView,
+        episodes: z.array(EpisodeSummaryView).describe('its most recent evidence, newest first'),
+      }),
+      async handle({ params }, memory) {
+        const pattern = await memory.getPattern(params.id);
+        const episodes = await Promise.all(
+          [...pattern.evidence].reverse().map((id) =>
+            memory.getEpisode(id).catch((error: unknown) => {
+              // Pruned or deleted since: the pattern keeps its counts, the page shows what is left.
+              if (isMemoryError(error) && error.code === 'NOT_FOUND') return undefined;
+              throw error;
+            }),
+          ),
+        );
+        return {
+          pattern: patternView(pattern),
+          episodes: episodes.filter((e) => e !== undefined).map(episodeSummaryView),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/heuristics',
+      tag,
+      summary: 'List heuristics (when this, do that), the most confident first',
+      query: listHeuristicsArgs,
+      response: z.object({ heuristics: z.array(HeuristicView) }),
+      handle: async ({ query }, memory) => ({
+        heuristics: (
+          await memory.listHeuristics({
+            limit: query.limit,
+            ...(query.domain ? { domain: query.domain } : {}),
+            ...(query.min_confidence === undefined ? {} : { minConfidence: query.min_confidence }),
+          })
+        ).map(heuristicView),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/feedback',
+      tag,
+      summary: 'Report whether the patterns an agent applied helped: their effectiveness moves',
+      body: recordFeedbackArgs,
+      response: z.object({ patterns: z.array(PatternView) }),
+      handle: async ({ body }, memory) => ({
+        patterns: (await memory.recordFeedback(feedbackInput(body))).patterns.map(patternView),
+      }),
+    }),
+  ];
+}

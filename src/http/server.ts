@@ -1,0 +1,90 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { MemoryError } from '../core/index.js';
+import type { SelfLearningMemory } from '../memory/index.js';
+import { createHttpApp, type HttpAppOptions } from './app.js';
+import { checkHttpExposure } from './guard.js';
+import { MCP_PATH } from './mcp.js';
+
+export interface HttpServerOptions extends Omit<HttpAppOptions, 'listening'> {
+  /** Default 127.0.0.1; anything else needs a token. */
+  host?: string;
+  /** Default 7077 (`startMcpHttpServer`: 3333); 0 picks a free port. */
+  port?: number;
+}
+
+export interface HttpServer {
+  /** The server's root, e.g. `http://127.0.0.1:7077`: the page; the API under `/api`. */
+  url: string;
+  /** Where MCP clients connect, e.g. `http://127.0.0.1:7077/mcp`. */
+  mcpUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the memory over HTTP: the REST API, the web page and MCP at `/mcp`, one process and one open memory
+ * for all of them. The memory is not closed here.
+ *
+ * @example
+ * const http = await startHttpServer(memory, { port: 7077, token: process.env.SLMEM_TOKEN });
+ * // ... on shutdown:
+ * await http.close();
+ */
+export async function startHttpServer(
+  memory: SelfLearningMemory,
+  options: HttpServerOptions = {},
+): Promise<HttpServer> {
+  const host = options.host ?? '127.0.0.1';
+  for (const entry of options.namespaceTokens ?? []) checkHttpExposure({ host, token: entry.token });
+  checkHttpExposure({ host, token: options.token ?? options.namespaceTokens?.[0]?.token });
+  let port = 0;
+  const http = createHttpApp(memory, { ...options, listening: () => ({ host, port }) });
+  const server = serve({ fetch: http.app.fetch, hostname: host, port: options.port ?? 7077 });
+  await new Promise<void>((done, fail) => {
+    const failed = (error: NodeJS.ErrnoException) =>
+      fail(
+        error.code === 'EADDRINUSE'
+          ? new MemoryError(
+              'INVALID_INPUT',
+              `port ${options.port} on ${host} is in use: pick another with --port`,
+            )
+          : error,
+      );
+    server.once('error', failed);
+    server.once('listening', () => {
+      server.off('error', failed);
+      done();
+    });
+  });
+  ({ port } = server.address() as AddressInfo);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    mcpUrl: `${url}${MCP_PATH}`,
+    async close() {
+      await http.close();
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+export interface McpHttpServer {
+  /** The MCP endpoint, e.g. `http://127.0.0.1:3333/mcp`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * MCP alone over Streamable HTTP (`slmem mcp --http`), default port 3333: `url` is the `/mcp` endpoint.
+ *
+ * @example
+ * const mcp = await startMcpHttpServer(memory, { port: 3333, token: process.env.SLMEM_TOKEN });
+ */
+export async function startMcpHttpServer(
+  memory: SelfLearningMemory,
+  options: Omit<HttpServerOptions, 'api'> = {},
+): Promise<McpHttpServer> {
+  const server = await startHttpServer(memory, { ...options, port: options.port ?? 3333, api: false });
+  return { url: server.mcpUrl, close: () => server.close() };
+}
