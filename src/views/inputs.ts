@@ -3,11 +3,18 @@ import {
   type FeedbackInput,
   MemoryError,
   type OutcomeInput,
+  type PlaybookRequest,
   type StartEpisodeInput,
   type StepInput,
   type StepResult,
 } from '../core/index.js';
-import type { completeEpisodeArgs, logStepArgs, recordFeedbackArgs, startEpisodeArgs } from './schemas.js';
+import type {
+  completeEpisodeArgs,
+  logStepArgs,
+  recommendPlaybookArgs,
+  recordFeedbackArgs,
+  startEpisodeArgs,
+} from './schemas.js';
 
 /** The faces' snake_case arguments as the facade takes them: written once for MCP and HTTP. */
 
@@ -72,4 +79,8 @@ export function feedbackInput(args: Args<typeof recordFeedbackArgs>): FeedbackIn
     ...(args.episode_id ? { episodeId: args.episode_id } : {}),
     ...(args.note ? { note: args.note } : {}),
   };
+}
+
+export function playbookInput(args: Args<typeof recommendPlaybookArgs>): PlaybookRequest {
+  return { task: args.task, context: args.domain ? { domain: args.domain } : {}, maxSteps: args.max_steps };
 }
