@@ -100,6 +100,7 @@ describe('route labels', () => {
     expect(routeLabel(['*', '/api/*', '/api/episodes/:id'], 1, 0, 401)).toBe('/api/episodes/:id');
     expect(routeLabel(['*', '/api/*'], 1, 0, 404)).toBe('unmatched');
     expect(routeLabel(['*'], 0, 0, 404)).toBe('unmatched');
+    expect(routeLabel(['*', '*'], 1, 0, 403)).toBe('unmatched');
     expect(routeLabel(['*', '/assets/*'], 1, 0, 200)).toBe('/assets/*');
   });
 
