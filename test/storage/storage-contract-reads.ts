@@ -38,7 +38,7 @@ export function runReadsContract(name: string, make: () => Promise<StorageBacken
       await storage.close();
     });
 
-    it('filters episodes by text: every word, any case, stemmed, with the other filters and paging', async () => {
+    it('filters episodes by text: every word, any case, stemmed (in progress: in the task), with the other filters and paging', async () => {
       const web = { domain: 'web', complexity: 'simple' as const, tags: [] };
       const a = f.finished(
         { task: 'Fix the LOGIN redirect bug', startedAt: '2026-10-01T00:00:00.000Z', context: web },
@@ -61,19 +61,26 @@ export function runReadsContract(name: string, make: () => Promise<StorageBacken
         outcome: OUTCOMES.failure,
       };
       const running = f.episode({ task: 'Fix login in progress', startedAt: '2026-10-05T00:00:00.000Z' });
+      // Not in the full-text index until they complete: their tasks are matched word by word, `_` literally.
+      const other = f.episode({ task: 'Rename snakeXcase helper', startedAt: '2026-10-06T00:00:00.000Z' });
+      const snake = f.episode({ task: 'Rename SNAKE_CASE helper', startedAt: '2026-10-07T00:00:00.000Z' });
       await storage.importEpisodes([a, b, c, failed], learn);
-      await storage.createEpisode(running);
+      for (const e of [running, other, snake]) await storage.createEpisode(e);
       const ids = async (filter: Parameters<StorageBackend['listEpisodes']>[0]) =>
         (await storage.listEpisodes(filter)).map((e) => e.id);
-      expect(await ids({ text: 'login' })).toEqual([failed.id, c.id, b.id, a.id]);
-      expect(await ids({ text: 'fix LOGIN' })).toEqual([failed.id, c.id, a.id]);
+      expect(await ids({ text: 'login' })).toEqual([running.id, failed.id, c.id, b.id, a.id]);
+      expect(await ids({ text: 'fix LOGIN' })).toEqual([running.id, failed.id, c.id, a.id]);
+      expect(await ids({ text: 'login', completed: true })).toEqual([failed.id, c.id, b.id, a.id]);
+      expect(await ids({ text: 'login', completed: false })).toEqual([running.id]);
+      expect(await ids({ text: 'snake_case' })).toEqual([snake.id]);
+      expect(await ids({ text: 'HELPER rename' })).toEqual([snake.id, other.id]);
       expect(await ids({ text: 'login test' })).toEqual([b.id]); // "tests" is stemmed to "test"
       expect(await ids({ text: 'login nowhere' })).toEqual([]);
-      expect(await ids({ text: 'fix login', domain: 'web' })).toEqual([failed.id, a.id]);
+      expect(await ids({ text: 'fix login', domain: 'web' })).toEqual([running.id, failed.id, a.id]);
       expect(await ids({ text: 'login', outcome: 'failure' })).toEqual([failed.id]);
       expect(await ids({ text: 'login', tags: ['ci'] })).toEqual([b.id]);
       expect(await ids({ text: 'login', order: 'oldest', offset: 1, limit: 2 })).toEqual([b.id, c.id]);
-      expect(await ids({ text: 'NOT "login" AND * ( -fix' })).toEqual([failed.id, c.id, a.id]);
+      expect(await ids({ text: 'NOT "login" AND * ( -fix' })).toEqual([running.id, failed.id, c.id, a.id]);
       expect(await ids({ text: '!!! ...' })).toEqual([]);
     });
 

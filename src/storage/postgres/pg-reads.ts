@@ -17,6 +17,7 @@ import {
   type StepRow,
 } from '../rows.js';
 import type { EpisodeFilter, HeuristicFilter, LexicalHit, PatternFilter } from '../storage.js';
+import { taskLikePatterns } from '../text-filter.js';
 import { type BudgetedTerms, budgetedTerms } from './pg-term-budget.js';
 
 /** A pool or one of its clients: what every query function takes. */
@@ -101,9 +102,11 @@ export async function listEpisodes(db: Db, ns: string, filter: EpisodeFilter): P
   if (filter.text !== undefined) {
     // plainto_tsquery ANDs the words in the configuration the stored tsvector was built with; the words hold
     // letters, digits and `_` only. One the configuration drops as a stopword leaves the others to match.
+    // Episodes in progress have no tsvector yet: their tasks are matched apart (`taskLikePatterns`).
     const words = filterWords(filter.text);
     if (words.length === 0) return [];
-    where.push(`e.fts @@ plainto_tsquery('english', ${bind(words.join(' '))})`);
+    where.push(`(e.fts @@ plainto_tsquery('english', ${bind(words.join(' '))})
+      OR (e.ended_at IS NULL AND e.task ILIKE ALL (${bind(taskLikePatterns(words))}::text[])))`);
   }
   const order = filter.order === 'oldest' ? 'ASC' : 'DESC';
   const { rows } = await db.query<EpisodeWithSteps>(

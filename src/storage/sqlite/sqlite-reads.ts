@@ -31,6 +31,7 @@ import type {
   PatternFilter,
   StorageStats,
 } from '../storage.js';
+import { taskLikePatterns } from '../text-filter.js';
 import type { Sql } from './driver.js';
 import { quoteFtsTerm } from './fts-query.js';
 import { type BudgetedQuery, budgetedQuery, POSTING_BUDGET } from './term-budget.js';
@@ -162,11 +163,15 @@ export function listEpisodes(sql: Sql, ns: string, filter: EpisodeFilter): Episo
     // Quoted words joined by AND: every word must match, and nothing the user typed is FTS5 syntax. `+rid`
     // keeps the walk down the started_at index, testing each rid against the matches (100k index entries in
     // ~7 ms): led by the FTS5 matches instead, as statistics would have it, SQLite reads and sorts every
-    // match (a common word at 100k episodes: 220 ms; at offset 5000: 430 ms).
+    // match (a common word at 100k episodes: 220 ms; at offset 5000: 430 ms). Episodes in progress are not in
+    // the index: their tasks are matched apart (`taskLikePatterns`), found through the ended_at index.
     const words = filterWords(filter.text);
     if (words.length === 0) return [];
-    where.push('+rid IN (SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ?)');
-    params.push(words.map(quoteFtsTerm).join(' AND '));
+    const likes = taskLikePatterns(words);
+    where.push(`+rid IN (SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ?
+      UNION ALL SELECT rid FROM episodes WHERE namespace = ? AND ended_at IS NULL
+        AND ${likes.map(() => "task LIKE ? ESCAPE '\\'").join(' AND ')})`);
+    params.push(words.map(quoteFtsTerm).join(' AND '), ns, ...likes);
   }
   const order = filter.order === 'oldest' ? 'ASC' : 'DESC';
   const query = `SELECT ${EPISODE_COLUMNS} FROM episodes WHERE ${where.join(' AND ')}
