@@ -54,7 +54,10 @@ export const EpisodeFilterSchema = z.object({
   since: IsoDate.optional(),
   until: IsoDate.optional(),
   completed: z.boolean().optional(),
-  /** Words that must all appear in the episode (task, summary, tools, reflection); completed episodes only. */
+  /**
+   * Words that must all appear in the episode: whole, stemmed words of its task, summary, tools and
+   * reflection once completed; of its task (as a substring) while in progress. Case-insensitive.
+   */
   text: FilterText.optional(),
   order: z.enum(['newest', 'oldest']).default('newest'),
   limit: z.number().int().min(1).max(10_000).default(20),

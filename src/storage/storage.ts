@@ -33,8 +33,9 @@ export interface EpisodeFilter {
   /** `true`: only completed; `false`: only in progress; absent: both. */
   completed?: boolean;
   /**
-   * Words that must all appear in the episode, matched through the full-text index (whole words, stemmed,
-   * case-insensitive), so only completed episodes match. Its words are `filterWords(text)`; none: no match.
+   * Words that must all appear in the episode (`filterWords(text)`; none: no match), case-insensitive: a
+   * completed episode through the full-text index (whole, stemmed words), one in progress by its task
+   * (substrings; it enters the index when it completes).
    */
   text?: string;
   /** By `startedAt`; `newest` unless told. */
