@@ -97,4 +97,5 @@ export function renderDemo(t: Terminal, report: FullDemoReport): void {
     `  npx slmem --db ${db} playbook --task "exchange a delivered item for another size" --domain retail`,
   );
   t.line(`  npx slmem --db ${db} pattern list`);
+  t.line(`  npx slmem --db ${db} serve      # then open http://127.0.0.1:7077 to browse it`);
 }
