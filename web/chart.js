@@ -11,7 +11,7 @@ import { h, s } from './dom.js';
  */
 
 const H = 260;
-const M = { top: 14, right: 18, bottom: 36, left: 46 };
+const M = { top: 14, right: 26, bottom: 36, left: 46 };
 const DASHES = ['', '6 3', '2 3', '8 3 2 3', '1 2', '10 4'];
 
 /**
@@ -21,7 +21,7 @@ const DASHES = ['', '6 3', '2 3', '8 3 2 3', '1 2', '10 4'];
  */
 export function lineChart(spec) {
   // One viewBox unit about one CSS pixel at the width it will be shown: labels stay readable on a phone.
-  const W = Math.round(Math.min(960, Math.max(320, document.documentElement.clientWidth - 64)));
+  const W = Math.round(Math.min(1200, Math.max(320, document.documentElement.clientWidth - 64)));
   const dates = [...new Set(spec.series.flatMap((line) => line.points.map((p) => p.x)))].sort();
   const times = dates.map((d) => Date.parse(d));
   const t0 = times[0] ?? 0;

@@ -58,20 +58,29 @@ export async function progressView({ query }) {
 }
 
 /**
- * One sentence per domain: the first and last period's value.
+ * One sentence per domain: the earlier half of its periods against the later half, each weighted by how many
+ * episodes completed in it (first against last period alone would follow the noise of two small buckets).
  * @param {Map<string, any[]>} byDomain @param {'success_rate' | 'mean_reward'} key @param {(v: number) => string} format
  */
 function trend(byDomain, key, format) {
   const label = key === 'success_rate' ? 'success rate' : 'mean reward';
+  /** @param {any[]} rows */
+  const mean = (rows) => {
+    const known = rows.filter((r) => r[key] !== null);
+    const n = known.reduce((sum, r) => sum + r.completed, 0);
+    return n === 0 ? null : known.reduce((sum, r) => sum + r[key] * r.completed, 0) / n;
+  };
   return [...byDomain]
     .map(([name, rows]) => {
-      const known = rows.filter((r) => r[key] !== null);
-      const first = known[0];
-      const last = known[known.length - 1];
-      if (!first || !last || first === last)
-        return first ? `${name}: ${label} ${format(first[key])} in one period.` : '';
-      const word = last[key] > first[key] ? 'up' : last[key] < first[key] ? 'down' : 'unchanged';
-      return `${name}: ${label} ${format(first[key])} → ${format(last[key])} (${word}) over ${known.length} periods.`;
+      const half = Math.floor(rows.length / 2);
+      const before = mean(rows.slice(0, half));
+      const after = mean(rows.slice(rows.length - half));
+      if (before === null || after === null) {
+        const all = mean(rows);
+        return all === null ? '' : `${name}: ${label} ${format(all)} so far.`;
+      }
+      const word = after > before + 0.005 ? 'up' : after < before - 0.005 ? 'down' : 'level';
+      return `${name}: ${label} ${format(before)} in the first ${half} periods, ${format(after)} in the last ${half} (${word}).`;
     })
     .join(' ');
 }
