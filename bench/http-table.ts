@@ -1,0 +1,61 @@
+import { formatTable } from '../eval/table.js';
+import type { ApiStats } from './http-api.js';
+import type { PageStats } from './http-page.js';
+import { ms, sizeLabel } from './table.js';
+
+/** The figures at one store size. */
+export interface HttpRow {
+  episodes: number;
+  patterns: number;
+  /** Seconds the server took to load the vector index before listening (`warm()`). */
+  warmSec: number;
+  api: ApiStats[];
+  pages: PageStats[];
+}
+
+/**
+ * Two tables, one column per store size: the API's p50 / p95 / p99 per endpoint (and the mean response size at
+ * the largest store), then the page's median load time per view with its range.
+ *
+ * @example
+ * process.stdout.write(`${httpTable(rows)}\n`);
+ */
+export function httpTable(rows: readonly HttpRow[]): string {
+  const last = rows.at(-1);
+  const names = (pick: (row: HttpRow) => { name: string }[]) => [
+    ...new Set(rows.flatMap((r) => pick(r).map((s) => s.name))),
+  ];
+  const api = formatTable(
+    [
+      'endpoint',
+      ...rows.map((r) => `${sizeLabel(r.episodes)}: p50 / p95 / p99 ms`),
+      `KB @${last ? sizeLabel(last.episodes) : '-'}`,
+    ],
+    names((r) => r.api).map((name) => [
+      name,
+      ...rows.map((r) => {
+        const s = r.api.find((a) => a.name === name);
+        return s ? `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)}` : '-';
+      }),
+      kb(last?.api.find((a) => a.name === name)?.meanBytes),
+    ]),
+  );
+  const pages = formatTable(
+    ['page view (cold load)', ...rows.map((r) => `${sizeLabel(r.episodes)}: median (min-max) ms`)],
+    names((r) => r.pages).map((name) => [
+      name,
+      ...rows.map((r) => {
+        const p = r.pages.find((s) => s.name === name);
+        return p ? `${ms(p.median)} (${ms(p.min)}-${ms(p.max)})` : '-';
+      }),
+    ]),
+  );
+  const stores = rows
+    .map((r) => `${sizeLabel(r.episodes)}: ${r.patterns} patterns, index load ${r.warmSec.toFixed(2)} s`)
+    .join('; ');
+  return `HTTP API over a real socket (${stores})\n${api}\n\nweb page in headless Chromium\n${pages}`;
+}
+
+function kb(bytes: number | undefined): string {
+  return bytes === undefined ? '-' : (bytes / 1024).toFixed(1);
+}

@@ -1,0 +1,173 @@
+/**
+ * `tsx bench/http.ts`: issue 12's note, "page load time and API p95 at 10k episodes". One store of generated
+ * tau-retail and webarena episodes (as `npm run bench` makes them, start times spread over 26 weeks so the
+ * progress chart has a history) grown to 1k, then 10k; at each size a server in a child process serves it, the
+ * API is timed over a real socket, and the page is loaded in headless Chromium. Prints a table and writes
+ * bench/results-http.json (not with --quick). A script, not a test: nothing asserts a timing.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { roundedJson } from '../eval/table.js';
+import { loadSources, type Sources } from './data.js';
+import { fill, generate, openBench, queries } from './fixtures.js';
+import { apiTargets, measureApi, type StoreFacts } from './http-api.js';
+import { measurePages, type PageTarget } from './http-page.js';
+import { type HttpRow, httpTable } from './http-table.js';
+import { createRng, type Rng } from './rng.js';
+
+const SEED = 20_261_129;
+const WEEK = 7 * 24 * 3600 * 1000;
+const FIRST_MONDAY = Date.UTC(2026, 0, 5);
+const log = (message: string) =>
+  process.stderr.write(`bench:http: [${(performance.now() / 1000).toFixed(0)} s] ${message}\n`);
+
+/** Generated episodes whose start times fall anywhere in 26 weeks, so progress has one point a week. */
+function spread(sources: Sources, rng: Rng, count: number, from: number) {
+  return generate(sources, rng, count, from).map((record) => ({
+    ...record,
+    startedAt: new Date(FIRST_MONDAY + Math.floor(rng.next() * 26 * WEEK)).toISOString(),
+  }));
+}
+
+/** Grows the store to `size` and reads what the requests are built from. */
+async function grow(db: string, sources: Sources, rng: Rng, from: number, size: number) {
+  const memory = await openBench(db, 'hash');
+  try {
+    for (let at = from; at < size; at += 1000) await fill(memory, spread(sources, rng, 1000, at), 1000);
+    await memory.reindex();
+    const stats = await memory.stats();
+    const ids: string[] = [];
+    for (let k = 0; k < 4; k++) {
+      const page = await memory.listEpisodes({ limit: 100, offset: rng.int(0, size - 100) });
+      ids.push(...page.map((e) => e.id));
+    }
+    for (let i = ids.length - 1; i > 0; i--) {
+      const j = rng.int(0, i);
+      [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    }
+    const facts: StoreFacts = {
+      ids,
+      domains: Object.keys(stats.byDomain),
+      texts: queries(sources, rng, 400),
+    };
+    return { facts, patterns: stats.patterns };
+  } finally {
+    await memory.close();
+  }
+}
+
+/** `bench/http-serve.ts` in a child process: its own event loop, as `slmem serve` would have. */
+async function serve(db: string): Promise<{ url: string; warmSec: number; stop(): Promise<void> }> {
+  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+  const script = fileURLToPath(new URL('http-serve.ts', import.meta.url));
+  const child = spawn(tsx, [script, db], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const lines = createInterface({ input: child.stdout });
+  const first = await Promise.race([
+    new Promise<string>((resolve) => lines.once('line', resolve)),
+    exited.then((code) => Promise.reject(new Error(`the bench server exited (${code}) before listening`))),
+  ]);
+  const { url, warmSec } = JSON.parse(first) as { url: string; warmSec: number };
+  return {
+    url: url.replace(/\/$/, ''),
+    warmSec,
+    async stop() {
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+const PAGES: PageTarget[] = [
+  { name: 'page: episodes list', route: '/episodes', testid: 'episode-row' },
+  { name: 'page: progress chart', route: '/progress', testid: 'progress-chart' },
+  { name: 'page: patterns', route: '/patterns', testid: 'pattern-row' },
+];
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const quick = values.quick;
+  const sizes = quick ? [1000] : [1000, 10_000];
+  const counts = quick ? { n: 50, warmup: 10, loads: 3 } : { n: 200, warmup: 20, loads: 10 };
+  const datasets = new URL('../../shared/datasets/', import.meta.url);
+  if (!existsSync(fileURLToPath(datasets))) {
+    log(`the datasets folder ${fileURLToPath(datasets)} is missing (webarena-intents/, tau-retail/)`);
+    return 1;
+  }
+  const started = performance.now();
+  const loadBefore = loadavg()[0] ?? 0;
+  const sources = await loadSources(datasets);
+  const rng = createRng(SEED);
+  const dir = await mkdtemp(join(process.env.SLMEM_BENCH_DIR || tmpdir(), 'slmem-bench-http-'));
+  const db = join(dir, 'http.db');
+  const rows: HttpRow[] = [];
+  try {
+    let stored = 0;
+    for (const size of sizes) {
+      const { facts, patterns } = await grow(db, sources, rng, stored, size);
+      stored = size;
+      log(`${size} episodes stored (${patterns} patterns); starting the server`);
+      const server = await serve(db);
+      try {
+        log(
+          `server at ${server.url} (vector index loaded in ${server.warmSec.toFixed(2)} s); timing the API`,
+        );
+        const api = await measureApi(server.url, apiTargets(facts), counts);
+        log(`${size}: API timed; loading the page in Chromium`);
+        const pages = await measurePages(server.url, PAGES, counts.loads);
+        rows.push({ episodes: size, patterns, warmSec: server.warmSec, api, pages });
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const load = { before: loadBefore, after: loadavg()[0] ?? 0, cpus: cpus().length };
+  const noisy = Math.max(load.before, load.after) > load.cpus / 2;
+  process.stdout.write(`${httpTable(rows)}\n`);
+  if (noisy)
+    process.stdout.write(
+      `NOTE: the machine was busy (load ${load.before.toFixed(1)} → ${load.after.toFixed(1)} on ${load.cpus} cores); expect figures 2-3× an idle run\n`,
+    );
+  const seconds = (performance.now() - started) / 1000;
+  log(`done in ${seconds.toFixed(0)} s`);
+  if (quick) return 0;
+  const top = rows.at(-1);
+  const results = {
+    machine: {
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      cpus: load.cpus,
+      node: process.version,
+      date: new Date().toISOString(),
+    },
+    load: { ...load, noisy },
+    seed: SEED,
+    seconds,
+    setup:
+      'SQLite temp file, hash embeddings, result cache on; server in a child process (tsx) on 127.0.0.1, no token; ' +
+      `client: fetch from the bench process, one request at a time, keep-alive, timed to the last body byte; ` +
+      `${counts.n} requests per endpoint after ${counts.warmup} warm-up; retrieve/playbook/q with a new task text each; ` +
+      `page: ${counts.loads} cold loads (new browser context) per view in /usr/bin/chromium headless, ms from navigation start to the frame showing the element`,
+    summary: top && {
+      episodes: top.episodes,
+      pageLoadMedianMs: Object.fromEntries(top.pages.map((p) => [p.name, p.median])),
+      apiP95Ms: Object.fromEntries(top.api.map((s) => [s.name, s.p95])),
+    },
+    sizes: rows,
+  };
+  await writeFile(new URL('results-http.json', import.meta.url), roundedJson(results));
+  log('wrote bench/results-http.json');
+  return 0;
+}
+
+process.exitCode = await main();
