@@ -60,6 +60,8 @@ async function render() {
   if (mine !== renderCount) return; // A later navigation won the race.
   main.replaceChildren(node);
   main.removeAttribute('aria-busy');
+  // For measuring: the time from navigation to a view on screen (read by the load-time measurement).
+  performance.mark('slmem:view-rendered', { detail: route?.nav });
   document.title = `${title} · slmem`;
   // After a navigation, focus the new heading so a screen reader says where the user is.
   const heading = main.querySelector('h1');

@@ -2,8 +2,11 @@
 /** One episode: what was asked, the timeline of its steps, the reward and reflection, what it taught. */
 import { duration, empty, facts, h, meter, num, outcomeBadge, percent, section, when } from './dom.js';
 
-/** @param {{ episode: any, patterns: any[], links: any[] }} data */
-export function episodeDetail({ episode, patterns, links }) {
+/**
+ * @param {{ episode: any, patterns: any[], links: any[] }} data
+ * @param {Map<string, string>} [tasks] the tasks of linked episodes, by id
+ */
+export function episodeDetail({ episode, patterns, links }, tasks = new Map()) {
   return h(
     'article',
     { class: 'episode', 'data-testid': 'episode-view' },
@@ -42,7 +45,7 @@ export function episodeDetail({ episode, patterns, links }) {
         ? empty(h('p', {}, 'None: a pattern needs several episodes that share it.'))
         : h('ul', { class: 'plain' }, patterns.map(patternLink)),
     ),
-    section('Linked episodes', linkList(episode.episode_id, links)),
+    section('Linked episodes', linkList(episode.episode_id, links, tasks)),
   );
 }
 
@@ -152,14 +155,20 @@ export function patternLink(p) {
   );
 }
 
-/** @param {string} self @param {any[]} links */
-function linkList(self, links) {
+/** @param {string} self @param {any[]} links @param {Map<string, string>} tasks */
+function linkList(self, links, tasks) {
   if (links.length === 0) return empty(h('p', {}, 'No linked episodes.'));
   /** @param {string} id */
-  const ep = (id) => h('a', { href: `#/episodes/${encodeURIComponent(id)}` }, h('code', {}, id.slice(0, 8)));
+  const ep = (id) => {
+    const task = tasks.get(id);
+    const text = task
+      ? `“${task.length > 90 ? `${task.slice(0, 90)}…` : task}”`
+      : h('code', {}, id.slice(0, 8));
+    return h('a', { href: `#/episodes/${encodeURIComponent(id)}` }, text);
+  };
   return h(
     'ul',
-    { class: 'plain' },
+    { class: 'plain', 'data-testid': 'episode-links' },
     links.map((link) =>
       h(
         'li',

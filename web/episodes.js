@@ -16,10 +16,7 @@ export async function episodesView({ query }) {
     .filter(Boolean);
   // Days go as they are: the API reads `since` from a day's first millisecond and `until` to its last (UTC).
   const apiQuery = { ...filters, tag: tags, limit: PAGE };
-  const [page, stats] = await Promise.all([
-    api('/api/episodes', { query: apiQuery }),
-    api('/api/stats').catch(() => null),
-  ]);
+  const page = await api('/api/episodes', { query: apiQuery });
   const list = h('ol', { class: 'rows', 'data-testid': 'episode-list' }, page.episodes.map(episodeRow));
   const filtered = FILTERS.some((key) => filters[key]);
   const body =
@@ -42,7 +39,7 @@ export async function episodesView({ query }) {
     'div',
     {},
     h('h1', {}, 'Episodes'),
-    filterForm(filters, Object.keys(stats?.by_domain ?? {})),
+    filterForm(filters),
     h('div', { class: 'results' }, body),
   );
   return { title: 'Episodes', node };
@@ -56,8 +53,8 @@ export function noEpisodesYet() {
   );
 }
 
-/** @param {Record<string, string>} values @param {string[]} domains */
-function filterForm(values, domains) {
+/** @param {Record<string, string>} values */
+function filterForm(values) {
   /** @param {string} name @param {string} label @param {Record<string, string | boolean>} [extra] */
   const field = (name, label, extra = {}) =>
     h(
@@ -85,11 +82,7 @@ function filterForm(values, domains) {
     },
     field('q', 'Text', { type: 'search', placeholder: 'words in the task' }),
     field('domain', 'Domain', { list: 'domains', autocomplete: 'off' }),
-    h(
-      'datalist',
-      { id: 'domains' },
-      domains.map((d) => h('option', { value: d })),
-    ),
+    domainList(),
     h(
       'div',
       { class: 'field' },
@@ -117,6 +110,17 @@ function filterForm(values, domains) {
   );
 }
 
+/** The domains to suggest, filled when the stats arrive: the list does not wait for them (slower at 10k). */
+function domainList() {
+  const list = h('datalist', { id: 'domains' });
+  api('/api/stats')
+    .then((stats) =>
+      list.replaceChildren(...Object.keys(stats.by_domain ?? {}).map((d) => h('option', { value: d }))),
+    )
+    .catch(() => {}); // Suggestions only: the field works without them.
+  return list;
+}
+
 /** One row of a list of episodes; its link opens the episode. @param {any} episode */
 export function episodeRow(episode) {
   return h(
@@ -137,5 +141,16 @@ export function episodeRow(episode) {
 /** @param {{ id?: string }} args */
 export async function episodeView({ id }) {
   const data = await api(`/api/episodes/${encodeURIComponent(id ?? '')}`);
-  return { title: 'Episode', node: episodeDetail(data) };
+  // Links carry ids only: the first few linked episodes are read so their tasks can be shown, not bare ids.
+  const others = [
+    ...new Set(data.links.flatMap((/** @type {any} */ l) => [l.from_episode_id, l.to_episode_id])),
+  ].filter((other) => other !== id);
+  const read = await Promise.allSettled(
+    others.slice(0, 10).map((other) => api(`/api/episodes/${encodeURIComponent(other)}`)),
+  );
+  /** @type {Map<string, string>} */
+  const tasks = new Map();
+  for (const r of read)
+    if (r.status === 'fulfilled') tasks.set(r.value.episode.episode_id, r.value.episode.task);
+  return { title: 'Episode', node: episodeDetail(data, tasks) };
 }
