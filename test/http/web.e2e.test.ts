@@ -114,6 +114,17 @@ describe.skipIf(!hasChromium)('web page in Chromium', () => {
     expect(view).toContain('Reflection');
   });
 
+  it('shows the episodes linked to one by their task', async () => {
+    const [first, second] = await memory.listEpisodes({ order: 'oldest', limit: 2 });
+    await page.goto(`${server.url}/#/episodes/${second!.id}`);
+    const links = page.getByTestId('episode-links');
+    await links.waitFor();
+    expect(await links.textContent()).toContain(`this episode follows “${first!.task.slice(0, 40)}`);
+    await links.getByRole('link').first().click();
+    await page.waitForURL(new RegExp(first!.id));
+    await expect.poll(() => page.locator('main h1').textContent()).toBe(first!.task);
+  });
+
   it('answers a task with a playbook and similar episodes', async () => {
     await page.goto(`${server.url}/#/ask`);
     const form = page.getByTestId('ask-form');
