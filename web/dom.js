@@ -49,7 +49,8 @@ export function s(tag, attrs = {}, ...children) {
 
 /** @param {Element} el @param {Array<Child | Child[]>} children */
 function append(el, children) {
-  for (const child of children.flat(Number.POSITIVE_INFINITY)) {
+  // Views nest lists of children freely (a map inside a list); any depth is flattened.
+  for (const child of /** @type {Child[]} */ (children.flat(Number.POSITIVE_INFINITY))) {
     if (child === null || child === undefined || child === false) continue;
     el.append(typeof child === 'object' ? child : String(child));
   }
