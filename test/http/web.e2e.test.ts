@@ -185,7 +185,16 @@ describe.skipIf(!hasChromium)('web page in Chromium', () => {
 
   it('fits a phone screen and works from the keyboard', async () => {
     await page.setViewportSize({ width: 360, height: 740 });
-    for (const route of ['#/episodes', '#/patterns', '#/progress']) {
+    const [episode] = await memory.listEpisodes({ outcome: 'failure', limit: 1 });
+    const ask = `#/ask?task=${encodeURIComponent('Return the items of my delivered order')}`;
+    for (const route of [
+      '#/episodes',
+      `#/episodes/${episode!.id}`,
+      '#/patterns',
+      '#/heuristics',
+      '#/progress',
+      ask,
+    ]) {
       await page.goto(`${server.url}/${route}`);
       await page.locator('main h1').waitFor();
       await page.waitForLoadState('networkidle');
