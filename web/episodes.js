@@ -15,7 +15,15 @@ export async function episodesView({ query }) {
     .map((t) => t.trim())
     .filter(Boolean);
   // Days go as they are: the API reads `since` from a day's first millisecond and `until` to its last (UTC).
-  const apiQuery = { ...filters, tag: tags, limit: PAGE };
+  // "In progress" is a status, not an outcome: the one select offers both, the API takes them apart.
+  const open = filters.outcome === 'in_progress';
+  const apiQuery = {
+    ...filters,
+    outcome: open ? '' : filters.outcome,
+    status: open ? 'in_progress' : '',
+    tag: tags,
+    limit: PAGE,
+  };
   const page = await api('/api/episodes', { query: apiQuery });
   const list = h('ol', { class: 'rows', 'data-testid': 'episode-list' }, page.episodes.map(episodeRow));
   const filtered = FILTERS.some((key) => filters[key]);
@@ -63,7 +71,7 @@ function filterForm(values) {
       h('label', { for: `f-${name}` }, label),
       h('input', { id: `f-${name}`, name, value: values[name], ...extra }),
     );
-  const outcomes = ['', 'success', 'partial', 'failure', 'abstained'];
+  const outcomes = ['', 'success', 'partial', 'failure', 'abstained', 'in_progress'];
   return h(
     'form',
     {
@@ -90,7 +98,9 @@ function filterForm(values) {
       h(
         'select',
         { id: 'f-outcome', name: 'outcome' },
-        outcomes.map((o) => h('option', { value: o, selected: o === values.outcome }, o || 'any')),
+        outcomes.map((o) =>
+          h('option', { value: o, selected: o === values.outcome }, o.replace('_', ' ') || 'any'),
+        ),
       ),
     ),
     field('tag', 'Tags', { placeholder: 'a, b', 'aria-describedby': 'f-tag-help' }),
