@@ -76,6 +76,14 @@ describe.skipIf(!hasChromium)('web page in Chromium', () => {
   it('lists episodes and filters them by outcome and domain', async () => {
     await page.goto(`${server.url}/`);
     await expect.poll(() => page.getByTestId('episode-row').count()).toBe(20);
+    // Paging by next_offset: 60 episodes are three pages, then the button goes.
+    const more = page.getByTestId('more');
+    await more.click();
+    await expect.poll(() => page.getByTestId('episode-row').count()).toBe(40);
+    await more.click();
+    await expect.poll(() => page.getByTestId('episode-row').count()).toBe(60);
+    expect(await more.count()).toBe(0);
+
     const form = page.getByTestId('episode-filters');
     await form.getByLabel('Outcome').selectOption('failure');
     await form.getByLabel('Domain').fill('returns');
