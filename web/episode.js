@@ -42,7 +42,15 @@ export function episodeDetail({ episode, patterns, links }, tasks = new Map()) {
     section(
       'Patterns it taught',
       patterns.length === 0
-        ? empty(h('p', {}, 'None: a pattern needs several episodes that share it.'))
+        ? empty(
+            h(
+              'p',
+              {},
+              episode.outcome === null
+                ? 'Patterns are learned when the episode completes.'
+                : 'None: a pattern needs several episodes that share it.',
+            ),
+          )
         : h('ul', { class: 'plain' }, patterns.map(patternLink)),
     ),
     section('Linked episodes', linkList(episode.episode_id, links, tasks)),
