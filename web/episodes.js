@@ -10,7 +10,7 @@ const FILTERS = ['q', 'domain', 'outcome', 'tag', 'since', 'until'];
 /** @param {{ query: URLSearchParams }} args */
 export async function episodesView({ query }) {
   const filters = Object.fromEntries(FILTERS.map((key) => [key, query.get(key) ?? '']));
-  const tags = filters.tag
+  const tags = (filters.tag ?? '')
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
