@@ -115,6 +115,7 @@ async function main(): Promise<number> {
   try {
     let stored = 0;
     for (const size of sizes) {
+      log(`growing the store to ${size} episodes (import, then hash vectors)`);
       const { facts, patterns } = await grow(db, sources, rng, stored, size);
       stored = size;
       log(`${size} episodes stored (${patterns} patterns); starting the server`);
