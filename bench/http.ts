@@ -147,7 +147,7 @@ async function main(): Promise<number> {
   process.stdout.write(`${httpTable(rows)}\n`);
   if (noisy)
     process.stdout.write(
-      `NOTE: the machine was busy (load ${load.before.toFixed(1)} → ${load.after.toFixed(1)} on ${load.cpus} cores); expect figures 2-3× an idle run\n`,
+      `NOTE: the machine was busy (load ${load.before.toFixed(1)} on ${load.cpus} cores at the start); expect figures 2-3× an idle run\n`,
     );
   const seconds = (performance.now() - started) / 1000;
   log(`done in ${seconds.toFixed(0)} s`);
