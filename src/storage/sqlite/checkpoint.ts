@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, type Stats, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -58,11 +59,12 @@ const os = require('node:os');
 const control = new Int32Array(workerData.control);
 const header = Buffer.alloc(104);
 const u32 = (offset) => (os.endianness() === 'LE' ? header.readUInt32LE(offset) : header.readUInt32BE(offset));
-let shm;
+// Opened by the main thread and never closed here: see shmDescriptor.
+const shm = workerData.shm;
 /** Whether the wal-index header says it is time to fold the WAL in; undefined when it cannot be read. */
 function due() {
+  if (shm === undefined) return undefined;
   try {
-    shm ??= fs.openSync(workerData.path + '-shm', 'r');
     if (fs.readSync(shm, header, 0, header.length, 0) < header.length || u32(0) !== 3007000) return undefined;
     // mxFrame (offset 16): frames in the WAL; nBackfill (96): frames already folded in.
     const frames = u32(16);
@@ -107,7 +109,6 @@ async function run() {
     }
   } finally {
     clearInterval(alive);
-    if (shm !== undefined) fs.closeSync(shm);
     db.close();
   }
 }
@@ -195,6 +196,7 @@ export class WalCheckpointer {
         control: this.#control.buffer,
         libsql,
         path: this.#path,
+        shm: shmDescriptor(this.#path),
         intervalMs: this.#options.intervalMs,
         pages: this.#options.pages,
         eagerPages: Math.floor(this.#options.backstopPages / 2),
@@ -207,5 +209,43 @@ export class WalCheckpointer {
     worker.on('exit', () => Atomics.store(this.#control, DONE, 1));
     worker.unref();
     this.#worker = worker;
+  }
+}
+
+/** The descriptor of each wal-index (`-shm`) file this process reads headers from, by database path. */
+const shmFiles = new Map<string, { fd: number; dev: number; ino: number }>();
+
+/**
+ * A read-only descriptor of `path`-shm for the worker to read the wal-index header through, or undefined when
+ * there is none yet (the worker then watches `data_version`).
+ *
+ * It is never closed while the file is the same: closing any descriptor of a file drops every POSIX lock the
+ * process holds on it (fcntl semantics), SQLite's own included. After such a close, another process opening the
+ * database believed it was alone, truncated the wal-index under this process's mapping, and the next read of
+ * it here died of SIGBUS. So there is one descriptor per file for the life of the process, reused by every
+ * connection; only when the file was deleted and made anew (a new inode, which no connection here shares with the
+ * others) is the old descriptor closed.
+ */
+function shmDescriptor(path: string): number | undefined {
+  const name = `${path}-shm`;
+  let now: Stats;
+  try {
+    now = statSync(name);
+  } catch {
+    return undefined;
+  }
+  const known = shmFiles.get(name);
+  if (known && known.dev === now.dev && known.ino === now.ino) return known.fd;
+  if (known) {
+    shmFiles.delete(name);
+    closeSync(known.fd);
+  }
+  try {
+    const fd = openSync(name, 'r');
+    const opened = fstatSync(fd);
+    shmFiles.set(name, { fd, dev: opened.dev, ino: opened.ino });
+    return fd;
+  } catch {
+    return undefined;
   }
 }
