@@ -1,18 +1,7 @@
 import { chromium } from 'playwright-core';
+// Debian's chromium and the flags issue 12 names, as the browser test and the screenshots use them.
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/http/web-fixture.js';
 import { percentile } from './measure.js';
-
-/** Debian's chromium, never a downloaded browser; the flags issue 12 names. */
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 
 /** A view of the page and the element that says it is drawn. */
 export interface PageTarget {
@@ -67,7 +56,11 @@ export async function measurePages(
   targets: readonly PageTarget[],
   loads: number,
 ): Promise<PageStats[]> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
   const out: PageStats[] = [];
   try {
     for (const target of targets) {
