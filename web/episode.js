@@ -37,7 +37,7 @@ export function episodeDetail({ episode, patterns, links }, tasks = new Map()) {
       ['Id', h('code', {}, episode.episode_id)],
     ]),
     h('div', { class: 'split' }, reward(episode), summary(episode)),
-    section(`Steps (${episode.steps.length})`, timeline(episode.steps)),
+    section(`Steps (${episode.steps.length})`, timeline(episode.steps, episode.started_at)),
     reflection(episode.reflection),
     section(
       'Patterns it taught',
@@ -83,10 +83,12 @@ function summary(episode) {
 }
 
 /**
- * The steps as a vertical timeline; each latency bar is relative to the slowest step.
- * @param {any[]} steps
+ * The steps as a vertical timeline, each with when it was logged after the episode began; each latency bar is
+ * relative to the slowest step.
+ * @param {any[]} steps @param {string} startedAt
  */
-function timeline(steps) {
+function timeline(steps, startedAt) {
+  const start = Date.parse(startedAt);
   if (steps.length === 0) return empty(h('p', {}, 'No steps were logged.'));
   const slowest = Math.max(1, ...steps.map((step) => step.latency_ms));
   return h(
@@ -102,6 +104,11 @@ function timeline(steps) {
           h('span', { class: 'step-seq' }, `#${step.seq}`),
           h('strong', { class: 'step-tool' }, step.tool),
           h('span', { class: `badge badge-${step.status}` }, step.status),
+          h(
+            'time',
+            { class: 'step-at', datetime: step.at, title: when(step.at) },
+            `+${duration(Math.max(0, Date.parse(step.at) - start))}`,
+          ),
         ),
         step.action ? h('p', { class: 'step-action' }, step.action) : null,
         step.error ? longText('Error', step.error, 'error-text') : null,

@@ -113,6 +113,7 @@ export const recommendPlaybookArgs = {
 
 export const StepView = z.object({
   seq: z.number().int(),
+  at: z.string().describe('when the step was logged (ISO time)'),
   tool: z.string(),
   action: z.string(),
   status: z.enum(['success', 'error', 'timeout']),

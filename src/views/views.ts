@@ -68,6 +68,7 @@ export function episodeView(episode: Episode): z.infer<typeof EpisodeView> {
 export function stepView(step: Step): z.infer<typeof StepView> {
   return {
     seq: step.seq,
+    at: step.at,
     tool: step.tool,
     action: step.action,
     status: step.result.status,

@@ -111,6 +111,8 @@ describe.skipIf(!hasChromium)('web page in Chromium', () => {
     expect(await steps.count()).toBe(episode.steps.length);
     for (const [i, step] of episode.steps.entries()) {
       await expect.poll(() => steps.nth(i).textContent()).toContain(step.tool);
+      // When it was logged, after the episode began.
+      expect(await steps.nth(i).locator('time').getAttribute('datetime')).toBe(step.at);
     }
     // The failing step shows its error; the reward components and the reflection are there.
     const errorStep = episode.steps.find((s) => s.result.status === 'error')!;
