@@ -166,34 +166,21 @@ export async function patternView({ id }) {
 /** @param {{ query: URLSearchParams }} args */
 export async function heuristicsView({ query }) {
   const domain = query.get('domain') ?? '';
-  const { heuristics } = await api('/api/heuristics', { query: { domain, limit: 100 } });
+  /** @param {number} offset */
+  const load = (offset) => api('/api/heuristics', { query: { domain, limit: HEURISTICS_PAGE, offset } });
+  const page = await load(0);
+  const rows = h('ol', { class: 'rows' }, page.heuristics.map(heuristicRow));
   const list =
-    heuristics.length === 0
+    page.heuristics.length === 0
       ? empty(h('p', {}, 'No heuristics yet: they come from decisions that several episodes agree on.'))
       : h(
-          'ol',
-          { class: 'rows' },
-          heuristics.map((/** @type {any} */ x) =>
-            h(
-              'li',
-              { class: 'row-item', 'data-testid': 'heuristic-row' },
-              h(
-                'p',
-                { class: 'rule' },
-                x.condition,
-                h('span', { class: 'muted' }, ' → '),
-                h('strong', {}, x.action),
-              ),
-              h(
-                'div',
-                { class: 'row-meta' },
-                meter(x.confidence, `confidence ${percent(x.confidence)}`),
-                h('span', {}, `${x.agree} agree, ${x.disagree} disagree`),
-                h('span', {}, `from ${x.evidence_episode_ids.length} episodes`),
-                h('span', {}, x.domain),
-              ),
-            ),
-          ),
+          'div',
+          {},
+          rows,
+          moreButton(rows, page.next_offset, async (offset) => {
+            const next = await load(offset);
+            return { nodes: next.heuristics.map(heuristicRow), next: next.next_offset };
+          }),
         );
   return {
     title: 'Heuristics',
@@ -205,4 +192,23 @@ export async function heuristicsView({ query }) {
       list,
     ),
   };
+}
+
+const HEURISTICS_PAGE = 50;
+
+/** One rule: when this, do that, with how sure the memory is and how many episodes agree. @param {any} x */
+function heuristicRow(x) {
+  return h(
+    'li',
+    { class: 'row-item', 'data-testid': 'heuristic-row' },
+    h('p', { class: 'rule' }, x.condition, h('span', { class: 'muted' }, ' → '), h('strong', {}, x.action)),
+    h(
+      'div',
+      { class: 'row-meta' },
+      meter(x.confidence, `confidence ${percent(x.confidence)}`),
+      h('span', {}, `${x.agree} agree, ${x.disagree} disagree`),
+      h('span', {}, `from ${x.evidence_episode_ids.length} episodes`),
+      h('span', {}, x.domain),
+    ),
+  );
 }

@@ -282,7 +282,7 @@ export class SelfLearningMemory implements AsyncDisposable {
   }
 
   async listHeuristics(
-    filter: { domain?: string; minConfidence?: number; limit?: number } = {},
+    filter: { domain?: string; minConfidence?: number; limit?: number; offset?: number } = {},
   ): Promise<Heuristic[]> {
     return this.#live.storage.listHeuristics(filter);
   }

@@ -67,6 +67,7 @@ export interface HeuristicFilter {
   domain?: string;
   minConfidence?: number;
   limit?: number;
+  offset?: number;
 }
 
 /** A full-text match: `score` is higher for better matches (BM25, sign flipped). */

@@ -335,6 +335,7 @@ export function runStorageContract(
       const heuristics = await storage.listHeuristics({});
       expect(heuristics.length).toBeGreaterThan(0);
       expect(await storage.getHeuristics(heuristics.map((h) => h.id))).toHaveLength(heuristics.length);
+      expect(await storage.listHeuristics({ offset: heuristics.length })).toEqual([]);
       const stats = await storage.stats();
       expect(stats).toMatchObject({
         episodes: 2,
@@ -345,6 +346,22 @@ export function runStorageContract(
       expect(stats.byOutcome.success).toBe(2);
       expect(stats.byDomain.web).toBe(2);
       expect(stats.averageReward).toBeGreaterThan(0);
+    });
+
+    it('pages heuristics in the order of the whole list', async () => {
+      await storage.importEpisodes(
+        [
+          finished({}, ['grep', 'test', 'edit']),
+          finished({}, ['grep', 'test', 'edit']),
+          finished({}, ['read', 'lint', 'fix']),
+          finished({}, ['read', 'lint', 'fix']),
+        ],
+        learn,
+      );
+      const all = await storage.listHeuristics({});
+      expect(all.length).toBeGreaterThan(1);
+      expect(await storage.listHeuristics({ limit: 1, offset: 1 })).toEqual(all.slice(1, 2));
+      expect(await storage.listHeuristics({ offset: all.length })).toEqual([]);
     });
 
     it('searches vectors of one provider by cosine similarity and reports what is stale', async () => {

@@ -97,17 +97,23 @@ export function knowledgeRoutes(): Route[] {
       path: '/api/heuristics',
       tag,
       summary: 'List heuristics (when this, do that), the most confident first',
-      query: listHeuristicsArgs,
-      response: z.object({ heuristics: z.array(HeuristicView) }),
-      handle: async ({ query }, memory) => ({
-        heuristics: (
-          await memory.listHeuristics({
-            limit: query.limit,
-            ...(query.domain ? { domain: query.domain } : {}),
-            ...(query.min_confidence === undefined ? {} : { minConfidence: query.min_confidence }),
-          })
-        ).map(heuristicView),
+      query: { ...listHeuristicsArgs, offset: z.number().int().min(0).default(0) },
+      response: z.object({
+        heuristics: z.array(HeuristicView),
+        next_offset: z.number().int().nullable().describe('the offset of the next page; null on the last'),
       }),
+      async handle({ query }, memory) {
+        const found = await memory.listHeuristics({
+          limit: query.limit + 1,
+          offset: query.offset,
+          ...(query.domain ? { domain: query.domain } : {}),
+          ...(query.min_confidence === undefined ? {} : { minConfidence: query.min_confidence }),
+        });
+        return {
+          heuristics: found.slice(0, query.limit).map(heuristicView),
+          next_offset: found.length > query.limit ? query.offset + query.limit : null,
+        };
+      },
     }),
     defineRoute({
       method: 'post',

@@ -293,8 +293,8 @@ export async function listPatterns(db: Db, ns: string, filter: PatternFilter): P
 export async function listHeuristics(db: Db, ns: string, filter: HeuristicFilter): Promise<Heuristic[]> {
   const { rows } = await db.query<{ body: string }>(
     `SELECT body FROM heuristics WHERE namespace = $1 AND ($2::text IS NULL OR domain = $2) AND confidence >= $3
-     ORDER BY confidence DESC, id COLLATE "C" LIMIT $4`,
-    [ns, filter.domain ?? null, filter.minConfidence ?? 0, filter.limit ?? 20],
+     ORDER BY confidence DESC, id COLLATE "C" LIMIT $4 OFFSET $5`,
+    [ns, filter.domain ?? null, filter.minConfidence ?? 0, filter.limit ?? 20, filter.offset ?? 0],
   );
   return parseRows(rows, (r) => rowToHeuristic(r.body));
 }

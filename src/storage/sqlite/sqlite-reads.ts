@@ -319,8 +319,16 @@ export function listPatterns(sql: Sql, ns: string, filter: PatternFilter): Patte
 export function listHeuristics(sql: Sql, ns: string, filter: HeuristicFilter): Heuristic[] {
   const rows = sql(
     `SELECT body FROM heuristics WHERE namespace = ?4 AND (?1 IS NULL OR domain = ?1) AND confidence >= ?2
-       ORDER BY confidence DESC, id LIMIT ?3`,
-  ).all(filter.domain ?? null, filter.minConfidence ?? 0, filter.limit ?? 20, ns) as Array<{ body: string }>;
+       ORDER BY confidence DESC, id LIMIT ?3 OFFSET ?5`,
+  ).all(
+    filter.domain ?? null,
+    filter.minConfidence ?? 0,
+    filter.limit ?? 20,
+    ns,
+    filter.offset ?? 0,
+  ) as Array<{
+    body: string;
+  }>;
   return parseRows(rows, (r) => rowToHeuristic(r.body));
 }
 
