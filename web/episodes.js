@@ -151,16 +151,8 @@ export function episodeRow(episode) {
 /** @param {{ id?: string }} args */
 export async function episodeView({ id }) {
   const data = await api(`/api/episodes/${encodeURIComponent(id ?? '')}`);
-  // Links carry ids only: the first few linked episodes are read so their tasks can be shown, not bare ids.
-  const others = [
-    ...new Set(data.links.flatMap((/** @type {any} */ l) => [l.from_episode_id, l.to_episode_id])),
-  ].filter((other) => other !== id);
-  const read = await Promise.allSettled(
-    others.slice(0, 10).map((other) => api(`/api/episodes/${encodeURIComponent(other)}`)),
-  );
+  // The links name ids; the episodes at their other ends come with them, so their tasks are shown, not ids.
   /** @type {Map<string, string>} */
-  const tasks = new Map();
-  for (const r of read)
-    if (r.status === 'fulfilled') tasks.set(r.value.episode.episode_id, r.value.episode.task);
+  const tasks = new Map(data.linked_episodes.map((/** @type {any} */ e) => [e.episode_id, e.task]));
   return { title: 'Episode', node: episodeDetail(data, tasks) };
 }

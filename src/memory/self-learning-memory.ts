@@ -125,6 +125,14 @@ export class SelfLearningMemory implements AsyncDisposable {
     return episode;
   }
 
+  /**
+   * Episodes by id in one read, in the order given; ids that do not exist (deleted, pruned) are left out. Steps
+   * are loaded only when asked: `{ steps: true }`.
+   */
+  async getEpisodes(ids: readonly string[], options: { steps?: boolean } = {}): Promise<Episode[]> {
+    return this.#live.storage.getEpisodes(ids, options);
+  }
+
   /** Newest first unless `order: 'oldest'`; steps are not loaded. */
   async listEpisodes(filter: EpisodeFilterInput = {}): Promise<Episode[]> {
     const { storage } = this.#live;

@@ -102,6 +102,17 @@ describe.each(testBackends())('the HTTP API on $name', ({ db }) => {
     expect(body.patterns.length).toBe(body.episode.pattern_ids.length);
     expect(body.patterns.length).toBeGreaterThan(0);
     expect(body.links).toEqual([]);
+    expect(body.linked_episodes).toEqual([]);
+  });
+
+  it("names the episodes at the other end of an episode's links", async () => {
+    await memory.linkEpisodes({ from: ids[2] as string, to: ids[1] as string, type: 'follows' });
+    const { body } = await call(http, 'GET', `/api/episodes/${ids[2]}`);
+    conforms(http, 'get', '/api/episodes/:id', body);
+    expect(body.links).toMatchObject([{ from_episode_id: ids[2], to_episode_id: ids[1], type: 'follows' }]);
+    expect(
+      body.linked_episodes.map((e: { episode_id: string; task: string }) => [e.episode_id, e.task]),
+    ).toEqual([[ids[1], `Cancel the pending order of customer ${NAMES[1]}`]]);
   });
 
   it('lists by outcome, tag, words and status, and pages with next_offset', async () => {

@@ -54,6 +54,9 @@ export const EpisodeDetailView = z.object({
   episode: EpisodeView,
   patterns: z.array(PatternView).describe('the patterns this episode taught or confirmed'),
   links: z.array(LinkView).describe('links from and to this episode'),
+  linked_episodes: z
+    .array(EpisodeSummaryView)
+    .describe('the episodes at the other end of those links (the first 50)'),
 });
 
 /** Recording work and reading it back: list, show, start, log steps, complete, delete. */
@@ -112,10 +115,14 @@ export function episodeRoutes(): Route[] {
           existingPatterns(memory, episode.patternIds),
           memory.listLinks(episode.id),
         ]);
+        const others = new Set(links.flatMap((l) => [l.from, l.to]));
+        others.delete(episode.id);
+        const linked = await memory.getEpisodes([...others].slice(0, 50));
         return {
           episode: episodeView(episode),
           patterns: patterns.map(patternView),
           links: links.map(linkView),
+          linked_episodes: linked.map(episodeSummaryView),
         };
       },
     }),

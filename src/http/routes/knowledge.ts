@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isMemoryError, PATTERN_SORTS } from '../../core/index.js';
+import { PATTERN_SORTS } from '../../core/index.js';
 import {
   EpisodeSummaryView,
   episodeSummaryView,
@@ -77,19 +77,9 @@ export function knowledgeRoutes(): Route[] {
       }),
       async handle({ params }, memory) {
         const pattern = await memory.getPattern(params.id);
-        const episodes = await Promise.all(
-          [...pattern.evidence].reverse().map((id) =>
-            memory.getEpisode(id).catch((error: unknown) => {
-              // Pruned or deleted since: the pattern keeps its counts, the page shows what is left.
-              if (isMemoryError(error) && error.code === 'NOT_FOUND') return undefined;
-              throw error;
-            }),
-          ),
-        );
-        return {
-          pattern: patternView(pattern),
-          episodes: episodes.filter((e) => e !== undefined).map(episodeSummaryView),
-        };
+        // Pruned or deleted episodes are left out: the pattern keeps its counts, the page shows what is left.
+        const episodes = await memory.getEpisodes([...pattern.evidence].reverse());
+        return { pattern: patternView(pattern), episodes: episodes.map(episodeSummaryView) };
       },
     }),
     defineRoute({
