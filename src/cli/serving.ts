@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { checkNamespace, MemoryError } from '../core/index.js';
-import { checkHttpExposure, startHttpServer } from '../http/index.js';
+import { checkTokens, startHttpServer } from '../http/index.js';
 import type { SelfLearningMemory } from '../memory/index.js';
 import type { Cli } from './context.js';
 import { openMemory, withMemory } from './context.js';
@@ -28,7 +28,7 @@ export async function serveHttp(
   options: { api: boolean },
 ): Promise<void> {
   const namespaceTokens = flags.tokensFile ? readTokensFile(flags.tokensFile) : [];
-  checkHttpExposure({ host: flags.host, token: flags.token ?? namespaceTokens[0]?.token });
+  checkTokens({ host: flags.host, token: flags.token, namespaceTokens });
   await withMemory(command, cli, async (memory) => {
     const stopped = stopSignal();
     warmInBackground(memory, cli);

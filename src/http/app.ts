@@ -25,7 +25,7 @@ export interface HttpAppOptions {
    * this server's own (the port is read per request: it is known once the server listens).
    */
   listening?: () => { host: string; port: number };
-  /** When set, every request but the page and `/health` must carry `Authorization: Bearer <token>`. */
+  /** When set, every request but the page, `/health` and `/openapi.json` must carry `Authorization: Bearer <token>`. */
   token?: string;
   /**
    * Tokens bound to namespaces: a client sending one reads and writes only that namespace, through the memory
@@ -106,10 +106,20 @@ export function createHttpApp(memory: SelfLearningMemory, options: HttpAppOption
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => httpError(c, 413, 'LIMIT_EXCEEDED', `the request body is over ${MAX_BODY_BYTES} bytes`),
+      onError: (c) =>
+        c.req.path === MCP_PATH
+          ? c.json(
+              {
+                jsonrpc: '2.0',
+                error: { code: -32600, message: `the request body is over ${MAX_BODY_BYTES} bytes` },
+                id: null,
+              },
+              413,
+            )
+          : httpError(c, 413, 'LIMIT_EXCEEDED', `the request body is over ${MAX_BODY_BYTES} bytes`),
     }),
   );
-  // The page and /health say nothing about the memory; everything else needs the token when there is one.
+  // The page, /health and /openapi.json say nothing about the memory; the rest needs the token when there is one.
   const guarded = createMiddleware<AppEnv>(async (c, next) => {
     const grant = grants.authorize(c.req.header('authorization'));
     if (!grant)
@@ -134,6 +144,9 @@ export function createHttpApp(memory: SelfLearningMemory, options: HttpAppOption
     const document = openApiDocument(routes);
     app.get('/openapi.json', (c) => c.json(document));
     app.get('/metrics', async (c) => {
+      // The counts of every namespace are the operator's to see, not a namespace client's.
+      if (c.get('namespace') !== null)
+        return httpError(c, 403, 'FORBIDDEN', '/metrics needs the server token, not a namespace token');
       const memories = [memory, ...(await settled(opened.values()))];
       return c.body(metrics.render(await memoryGauges(memories)), 200, {
         'content-type': PROMETHEUS_CONTENT_TYPE,

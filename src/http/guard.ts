@@ -32,6 +32,26 @@ export function checkHttpExposure(options: { host: string; token?: string | unde
   }
 }
 
+/**
+ * Checks every token a server is given before anything opens: the exposure rule for each, and that no token is
+ * both the server's and a namespace's (the server's grant would win and hand that client every namespace).
+ */
+export function checkTokens(options: {
+  host: string;
+  token?: string | undefined;
+  namespaceTokens?: ReadonlyArray<{ namespace: string; token: string }>;
+}): void {
+  const bound = options.namespaceTokens ?? [];
+  for (const entry of bound) checkHttpExposure({ host: options.host, token: entry.token });
+  checkHttpExposure({ host: options.host, token: options.token ?? bound[0]?.token });
+  const clash = bound.find((entry) => entry.token === options.token);
+  if (clash)
+    throw new MemoryError(
+      'INVALID_INPUT',
+      `the token of namespace "${clash.namespace}" is also the server token; give each its own`,
+    );
+}
+
 /** What a token lets a client reach: `null` is the server's own memory, a string one namespace. */
 export interface Grant {
   namespace: string | null;

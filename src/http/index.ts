@@ -1,5 +1,5 @@
 export type { HttpApp, HttpAppOptions } from './app.js';
 export { createHttpApp } from './app.js';
-export { checkHttpExposure, isLoopbackHost, MIN_TOKEN_LENGTH } from './guard.js';
+export { checkHttpExposure, checkTokens, isLoopbackHost, MIN_TOKEN_LENGTH } from './guard.js';
 export type { HttpServer, HttpServerOptions, McpHttpServer } from './server.js';
 export { startHttpServer, startMcpHttpServer } from './server.js';

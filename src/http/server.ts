@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { MemoryError } from '../core/index.js';
 import type { SelfLearningMemory } from '../memory/index.js';
 import { createHttpApp, type HttpAppOptions } from './app.js';
-import { checkHttpExposure } from './guard.js';
+import { checkTokens } from './guard.js';
 import { MCP_PATH } from './mcp.js';
 
 export interface HttpServerOptions extends Omit<HttpAppOptions, 'listening'> {
@@ -35,19 +35,16 @@ export async function startHttpServer(
   options: HttpServerOptions = {},
 ): Promise<HttpServer> {
   const host = options.host ?? '127.0.0.1';
-  for (const entry of options.namespaceTokens ?? []) checkHttpExposure({ host, token: entry.token });
-  checkHttpExposure({ host, token: options.token ?? options.namespaceTokens?.[0]?.token });
+  checkTokens({ host, token: options.token, namespaceTokens: options.namespaceTokens ?? [] });
   let port = 0;
   const http = createHttpApp(memory, { ...options, listening: () => ({ host, port }) });
-  const server = serve({ fetch: http.app.fetch, hostname: host, port: options.port ?? 7077 });
+  const asked = options.port ?? 7077;
+  const server = serve({ fetch: http.app.fetch, hostname: host, port: asked });
   await new Promise<void>((done, fail) => {
     const failed = (error: NodeJS.ErrnoException) =>
       fail(
         error.code === 'EADDRINUSE'
-          ? new MemoryError(
-              'INVALID_INPUT',
-              `port ${options.port} on ${host} is in use: pick another with --port`,
-            )
+          ? new MemoryError('INVALID_INPUT', `port ${asked} on ${host} is in use: pick another with --port`)
           : error,
       );
     server.once('error', failed);
@@ -62,9 +59,12 @@ export async function startHttpServer(
     url,
     mcpUrl: `${url}${MCP_PATH}`,
     async close() {
-      await http.close();
+      // Stop taking connections, end the open ones (SSE streams among them), and only then close the sessions
+      // and the namespaces' memories: no request can reach a memory being closed.
+      const closed = new Promise<void>((done) => server.close(() => done()));
       if ('closeAllConnections' in server) server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
+      await closed;
+      await http.close();
     },
   };
 }

@@ -74,6 +74,12 @@ describe('who may call the HTTP API', () => {
       expect(await tasks(TEAM_A)).toEqual(['Deploy team A service']);
       expect(await tasks(TEAM_B)).toEqual(['Deploy team B service']);
       expect(await tasks(TOKEN)).toEqual([]);
+      // Every namespace's counts are the operator's: a namespace token does not read /metrics.
+      const theirs = await app.request('/metrics', { headers: bearer(TEAM_B) });
+      expect(theirs.status).toBe(403);
+      expect(await theirs.text()).not.toContain('team-a');
+      const operator = await (await app.request('/metrics', { headers: bearer(TOKEN) })).text();
+      expect(operator).toContain('slmem_episodes{namespace="team-a"} 1');
     } finally {
       await close();
     }
@@ -105,7 +111,22 @@ describe('who may call the HTTP API', () => {
     }
   });
 
-  it('refuses to listen beyond loopback without a token', async () => {
+  it('refuses to listen beyond loopback without a token, a namespace token that is the server token, a busy port', async () => {
     await expect(startHttpServer(memory, { host: '0.0.0.0', port: 0 })).rejects.toThrow(/SLMEM_TOKEN/);
+    await expect(
+      startHttpServer(memory, {
+        port: 0,
+        token: TOKEN,
+        namespaceTokens: [{ namespace: 'team-a', token: TOKEN }],
+        memoryFor: async () => memory,
+      }),
+    ).rejects.toThrow(/team-a.*also the server token/);
+    const first = await startHttpServer(memory, { port: 0 });
+    try {
+      const port = Number(new URL(first.url).port);
+      await expect(startHttpServer(memory, { port })).rejects.toThrow(`port ${port} on 127.0.0.1 is in use`);
+    } finally {
+      await first.close();
+    }
   });
 });
