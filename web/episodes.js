@@ -14,11 +14,14 @@ export async function episodesView({ query }) {
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
-  // Days go as they are: the API reads `since` from a day's first millisecond and `until` to its last (UTC).
   // "In progress" is a status, not an outcome: the one select offers both, the API takes them apart.
   const open = filters.outcome === 'in_progress';
   const apiQuery = {
     ...filters,
+    // The days picked are the reader's own, as the list shows its times: from the first millisecond of the
+    // since-day to the last of the until-day in this browser's time zone, sent as instants.
+    since: localDay(filters.since, 'T00:00:00'),
+    until: localDay(filters.until, 'T23:59:59.999'),
     outcome: open ? '' : filters.outcome,
     status: open ? 'in_progress' : '',
     tag: tags,
@@ -155,4 +158,11 @@ export async function episodeView({ id }) {
   /** @type {Map<string, string>} */
   const tasks = new Map(data.linked_episodes.map((/** @type {any} */ e) => [e.episode_id, e.task]));
   return { title: 'Episode', node: episodeDetail(data, tasks) };
+}
+
+/** A `YYYY-MM-DD` from a date field, at `time` in the browser's zone, as an ISO instant ('' stays ''). */
+function localDay(/** @type {string | undefined} */ day, /** @type {string} */ time) {
+  if (!day) return '';
+  const at = new Date(`${day}${time}`);
+  return Number.isNaN(at.getTime()) ? day : at.toISOString();
 }

@@ -99,6 +99,30 @@ describe.skipIf(!hasChromium)('web page in Chromium', () => {
     expect(texts[0]).toContain(expected[0]!.task.slice(0, 30));
   });
 
+  it("filters by the reader's own days, not UTC's", async () => {
+    // In Tokyo (UTC+9) an episode started at 20:00 UTC belongs to the next day, as the list shows it.
+    const tokyoDay = (iso: string) => new Date(iso).toLocaleDateString('en-CA', { timeZone: 'Asia/Tokyo' });
+    const all = await memory.listEpisodes({ limit: 100 });
+    const crossing = all.find((e) => tokyoDay(e.startedAt) !== e.startedAt.slice(0, 10));
+    expect(crossing, 'the fixture has an episode whose day differs in Tokyo').toBeDefined();
+    const day = tokyoDay(crossing!.startedAt);
+    const tokyo = await browser.newContext({
+      timezoneId: 'Asia/Tokyo',
+      viewport: { width: 1280, height: 900 },
+    });
+    try {
+      const inTokyo = await tokyo.newPage();
+      await inTokyo.goto(`${server.url}/#/episodes?since=${day}&until=${day}`);
+      await inTokyo.getByTestId('episode-row').first().waitFor();
+      const shown = await inTokyo.getByTestId('episode-row').allTextContents();
+      const expected = all.filter((e) => tokyoDay(e.startedAt) === day);
+      expect(shown).toHaveLength(expected.length);
+      expect(shown.some((text) => text.includes(crossing!.task.slice(0, 40)))).toBe(true);
+    } finally {
+      await tokyo.close();
+    }
+  });
+
   it('opens an episode and shows its steps on the timeline', async () => {
     const [failed] = await memory.listEpisodes({ outcome: 'failure', limit: 1 });
     const episode = await memory.getEpisode(failed!.id);
