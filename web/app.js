@@ -7,7 +7,8 @@ import { ApiError, getToken, setToken, whenUnauthorized } from './api.js';
 import { askView } from './ask.js';
 import { errorBox, h, navigate } from './dom.js';
 import { episodesView, episodeView } from './episodes.js';
-import { heuristicsView, patternsView, patternView } from './patterns.js';
+import { heuristicsView, heuristicView } from './heuristics.js';
+import { patternsView, patternView } from './patterns.js';
 import { progressView } from './progress.js';
 
 /**
@@ -22,6 +23,7 @@ const ROUTES = [
   { pattern: /^\/patterns$/, nav: 'patterns', view: patternsView },
   { pattern: /^\/patterns\/([^/]+)$/, nav: 'patterns', view: patternView },
   { pattern: /^\/heuristics$/, nav: 'heuristics', view: heuristicsView },
+  { pattern: /^\/heuristics\/([^/]+)$/, nav: 'heuristics', view: heuristicView },
   { pattern: /^\/ask$/, nav: 'ask', view: askView },
   { pattern: /^\/progress$/, nav: 'progress', view: progressView },
 ];

@@ -1,5 +1,5 @@
 // @ts-check
-/** Patterns (sortable, with feedback), one pattern with its supporting episodes, and the heuristics. */
+/** Patterns (sortable, with feedback) and one pattern with its supporting episodes. */
 import { api } from './api.js';
 import { empty, facts, h, meter, moreButton, navigate, num, percent, section, when } from './dom.js';
 import { episodeRow } from './episodes.js';
@@ -161,54 +161,4 @@ export async function patternView({ id }) {
     ),
   );
   return { title: 'Pattern', node };
-}
-
-/** @param {{ query: URLSearchParams }} args */
-export async function heuristicsView({ query }) {
-  const domain = query.get('domain') ?? '';
-  /** @param {number} offset */
-  const load = (offset) => api('/api/heuristics', { query: { domain, limit: HEURISTICS_PAGE, offset } });
-  const page = await load(0);
-  const rows = h('ol', { class: 'rows' }, page.heuristics.map(heuristicRow));
-  const list =
-    page.heuristics.length === 0
-      ? empty(h('p', {}, 'No heuristics yet: they come from decisions that several episodes agree on.'))
-      : h(
-          'div',
-          {},
-          rows,
-          moreButton(rows, page.next_offset, async (offset) => {
-            const next = await load(offset);
-            return { nodes: next.heuristics.map(heuristicRow), next: next.next_offset };
-          }),
-        );
-  return {
-    title: 'Heuristics',
-    node: h(
-      'div',
-      {},
-      h('h1', {}, 'Heuristics'),
-      h('p', { class: 'muted' }, 'Rules learned from decisions, most confident first.'),
-      list,
-    ),
-  };
-}
-
-const HEURISTICS_PAGE = 50;
-
-/** One rule: when this, do that, with how sure the memory is and how many episodes agree. @param {any} x */
-function heuristicRow(x) {
-  return h(
-    'li',
-    { class: 'row-item', 'data-testid': 'heuristic-row' },
-    h('p', { class: 'rule' }, x.condition, h('span', { class: 'muted' }, ' → '), h('strong', {}, x.action)),
-    h(
-      'div',
-      { class: 'row-meta' },
-      meter(x.confidence, `confidence ${percent(x.confidence)}`),
-      h('span', {}, `${x.agree} agree, ${x.disagree} disagree`),
-      h('span', {}, `from ${x.evidence_episode_ids.length} episodes`),
-      h('span', {}, x.domain),
-    ),
-  );
 }

@@ -47,6 +47,7 @@ export { parseInput } from './parse.js';
 export * from './pattern.js';
 export type {
   EpisodeFilterInput,
+  HeuristicFilterInput,
   PatternFilterInput,
   PatternSearchInput,
   PatternSort,
@@ -60,6 +61,7 @@ export type {
 export {
   EpisodeFilterSchema,
   filterWords,
+  HeuristicFilterSchema,
   PATTERN_SORTS,
   PatternFilterSchema,
   PatternSearchInputSchema,

@@ -88,6 +88,14 @@ export const PatternFilterSchema = z.object({
 });
 export type PatternFilterInput = z.input<typeof PatternFilterSchema>;
 
+export const HeuristicFilterSchema = z.object({
+  domain: z.string().min(1).optional(),
+  minConfidence: z.number().min(0).max(1).optional(),
+  limit: z.number().int().min(1).max(1_000).default(20),
+  offset: z.number().int().min(0).max(1_000_000_000, 'offset must be at most 1000000000').default(0),
+});
+export type HeuristicFilterInput = z.input<typeof HeuristicFilterSchema>;
+
 export const PatternSearchInputSchema = z.object({
   text: z.string().trim().min(1, 'text must not be empty').max(10_000),
   context: QueryContextSchema.optional(),

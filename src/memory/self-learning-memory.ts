@@ -7,6 +7,7 @@ import type {
   EpisodeRecord,
   FeedbackInput,
   Heuristic,
+  HeuristicFilterInput,
   Link,
   LinkInput,
   OutcomeInput,
@@ -24,6 +25,7 @@ import type {
 } from '../core/index.js';
 import {
   EpisodeFilterSchema,
+  HeuristicFilterSchema,
   MemoryError,
   normalizeTags,
   OutcomeSchema,
@@ -289,10 +291,19 @@ export class SelfLearningMemory implements AsyncDisposable {
     return pattern;
   }
 
-  async listHeuristics(
-    filter: { domain?: string; minConfidence?: number; limit?: number; offset?: number } = {},
-  ): Promise<Heuristic[]> {
-    return this.#live.storage.listHeuristics(filter);
+  /** Patterns by id in one read, in the order given; ids that do not exist are left out. */
+  async getPatterns(ids: readonly string[]): Promise<Pattern[]> {
+    return this.#live.storage.getPatterns(ids);
+  }
+
+  async getHeuristic(id: string): Promise<Heuristic> {
+    const [heuristic] = await this.#live.storage.getHeuristics([id]);
+    if (!heuristic) throw notFound('heuristic', id);
+    return heuristic;
+  }
+
+  async listHeuristics(filter: HeuristicFilterInput = {}): Promise<Heuristic[]> {
+    return this.#live.storage.listHeuristics(parseInput(HeuristicFilterSchema, filter, 'list heuristics'));
   }
 
   /**

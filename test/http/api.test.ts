@@ -147,13 +147,36 @@ describe.each(testBackends())('the HTTP API on $name', ({ db }) => {
     const one = await call(http, 'GET', `/api/patterns/${patterns.body.patterns[0].pattern_id}`);
     conforms(http, 'get', '/api/patterns/:id', one.body);
     expect(one.body.episodes.length).toBeGreaterThan(0);
-    conforms(http, 'get', '/api/heuristics', (await call(http, 'GET', '/api/heuristics')).body);
     const stats = await call(http, 'GET', '/api/stats');
     conforms(http, 'get', '/api/stats', stats.body);
     expect(stats.body.by_outcome).toMatchObject({ success: 3, failure: 2 });
     const progress = await call(http, 'GET', '/api/progress?bucket=day');
     conforms(http, 'get', '/api/progress', progress.body);
     expect(progress.body.series.reduce((n: number, p: { completed: number }) => n + p.completed, 0)).toBe(5);
+
+    // A check step with more steps after it, seen twice, teaches a rule.
+    const checked = {
+      task: 'Fix the failing build',
+      context: { domain: 'web' },
+      outcome: { status: 'success' },
+    };
+    const tools = ['grep', 'test', 'edit'].map((tool) => ({ tool, action: tool }));
+    const imported = await memory.importEpisodes([
+      { ...checked, steps: tools },
+      { ...checked, task: 'Fix the failing build again', steps: tools },
+    ]);
+    expect(imported.failed).toEqual([]);
+    const heuristics = await call(http, 'GET', '/api/heuristics');
+    conforms(http, 'get', '/api/heuristics', heuristics.body);
+    expect(heuristics.body.heuristics.length).toBeGreaterThan(0);
+    for (const listed of heuristics.body.heuristics.slice(0, 2)) {
+      const rule = await call(http, 'GET', `/api/heuristics/${listed.heuristic_id}`);
+      conforms(http, 'get', '/api/heuristics/:id', rule.body);
+      expect(rule.body.episodes.map((e: { episode_id: string }) => e.episode_id).sort()).toEqual(
+        [...listed.evidence_episode_ids].sort(),
+      );
+    }
+    expect((await call(http, 'GET', '/api/heuristics/nope')).status).toBe(404);
   });
 
   it('moves a pattern on feedback and lists it among those that helped most', async () => {

@@ -123,6 +123,20 @@ describe.skipIf(!hasChromium)('web page in Chromium', () => {
     }
   });
 
+  it('opens a heuristic and lists the episodes that support it', async () => {
+    const [top] = await memory.listHeuristics({ limit: 1 });
+    expect(top, 'the fixture teaches at least one heuristic').toBeDefined();
+    const supporting = await memory.getEpisodes(top!.evidence);
+    await page.goto(`${server.url}/#/heuristics`);
+    await page.getByTestId('heuristic-row').first().getByRole('link').click();
+    const view = page.getByTestId('heuristic-view');
+    await view.waitFor();
+    expect(await view.getByRole('heading', { level: 1 }).textContent()).toContain(top!.actionText);
+    const rows = view.getByTestId('episode-row');
+    expect(await rows.count()).toBe(supporting.length);
+    expect(await rows.first().textContent()).toContain(supporting.at(-1)!.task.slice(0, 40));
+  });
+
   it('opens an episode and shows its steps on the timeline', async () => {
     const [failed] = await memory.listEpisodes({ outcome: 'failure', limit: 1 });
     const episode = await memory.getEpisode(failed!.id);

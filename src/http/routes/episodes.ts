@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { isMemoryError, type Pattern } from '../../core/index.js';
-import type { SelfLearningMemory } from '../../memory/index.js';
 import {
   completeEpisodeArgs,
   EpisodeIdSchema,
@@ -112,7 +110,8 @@ export function episodeRoutes(): Route[] {
       async handle({ params }, memory) {
         const episode = await memory.getEpisode(params.id);
         const [patterns, links] = await Promise.all([
-          existingPatterns(memory, episode.patternIds),
+          // Pruning may have removed some an old episode names: those still stored.
+          memory.getPatterns(episode.patternIds),
           memory.listLinks(episode.id),
         ]);
         const others = new Set(links.flatMap((l) => [l.from, l.to]));
@@ -183,17 +182,4 @@ export function episodeRoutes(): Route[] {
       },
     }),
   ];
-}
-
-/** The patterns still stored (pruning may have removed some an old episode names). */
-async function existingPatterns(memory: SelfLearningMemory, ids: readonly string[]): Promise<Pattern[]> {
-  const found = await Promise.all(
-    ids.map((id) =>
-      memory.getPattern(id).catch((error: unknown) => {
-        if (isMemoryError(error) && error.code === 'NOT_FOUND') return undefined;
-        throw error;
-      }),
-    ),
-  );
-  return found.filter((p) => p !== undefined);
 }

@@ -106,6 +106,22 @@ export function knowledgeRoutes(): Route[] {
       },
     }),
     defineRoute({
+      method: 'get',
+      path: '/api/heuristics/:id',
+      tag,
+      summary: 'A heuristic with the episodes that support it',
+      params: { id: z.string().min(1).max(200) },
+      response: z.object({
+        heuristic: HeuristicView,
+        episodes: z.array(EpisodeSummaryView).describe('its evidence still stored, newest first'),
+      }),
+      async handle({ params }, memory) {
+        const heuristic = await memory.getHeuristic(params.id);
+        const episodes = await memory.getEpisodes([...heuristic.evidence].reverse());
+        return { heuristic: heuristicView(heuristic), episodes: episodes.map(episodeSummaryView) };
+      },
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/feedback',
       tag,
