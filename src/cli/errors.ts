@@ -1,5 +1,12 @@
 import { CommanderError } from 'commander';
-import { ERROR_CODES, ERROR_FACES, type ErrorCode, MemoryError, toMemoryError } from '../core/index.js';
+import {
+  ERROR_CODES,
+  ERROR_FACES,
+  type ErrorCode,
+  MemoryError,
+  oneLine,
+  toMemoryError,
+} from '../core/index.js';
 import type { Terminal } from './format.js';
 
 /** The exit code of each error code (from the one mapping every face shares, `ERROR_FACES`). */
@@ -36,7 +43,7 @@ export function reportError(
 ): number {
   const memoryError = error instanceof CommanderError ? usageError(error) : toMemoryError(error);
   const { code, message } = memoryError;
-  const line = message.replace(/\s*\n\s*/g, ' ').trim();
+  const line = oneLine(message);
   if (options.json) stderr.line(JSON.stringify({ error: { code, message: line } }));
   else stderr.line(`${stderr.style.red('slmem:')} ${stderr.style.bold(code)}: ${line}`);
   // A bug: the stack helps a report, but only when asked for, so the one-line contract holds.

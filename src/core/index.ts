@@ -73,5 +73,5 @@ export {
 } from './query.js';
 export { checkSafeInput, MAX_INPUT_DEPTH, MAX_LATENCY_MS, MAX_TOKENS } from './safe-input.js';
 export { normalizeTag, normalizeTags } from './tags.js';
-export { contentTokens, hasWholeWord, isStopword, tokenize, topTerms } from './text.js';
+export { contentTokens, hasWholeWord, isStopword, oneLine, tokenize, topTerms } from './text.js';
 export { VERSION } from './version.js';

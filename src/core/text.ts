@@ -42,3 +42,8 @@ export function topTerms(text: string, limit: number): string[] {
     .slice(0, limit)
     .map(([term]) => term);
 }
+
+/** A message on one line: each line break, with the blanks around it, becomes one space. */
+export function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}

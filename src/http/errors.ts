@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { ERROR_CODES, ERROR_FACES, toMemoryError } from '../core/index.js';
+import { ERROR_CODES, ERROR_FACES, oneLine, toMemoryError } from '../core/index.js';
 
 /** Codes only HTTP has: who may call (the memory's own codes cover what the call asks). */
 export const HTTP_ONLY_CODES = ['UNAUTHORIZED', 'FORBIDDEN'] as const;
@@ -39,8 +39,4 @@ export function httpError(
 ): Response {
   if (status === 401) c.header('WWW-Authenticate', 'Bearer');
   return c.json({ error: { code, message } } satisfies ErrorBody, status);
-}
-
-function oneLine(message: string): string {
-  return message.replace(/\s*\n\s*/g, ' ').trim();
 }

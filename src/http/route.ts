@@ -87,6 +87,20 @@ export function defineRoute<
   };
 }
 
+/**
+ * One page of a list read with one row more than asked (`limit + 1`), which tells whether a next page exists
+ * without counting them all: the rows asked for, and the offset of the next page or null on the last.
+ */
+export function pageOf<T>(
+  found: readonly T[],
+  query: { limit: number; offset: number },
+): { rows: T[]; next_offset: number | null } {
+  return {
+    rows: found.slice(0, query.limit),
+    next_offset: found.length > query.limit ? query.offset + query.limit : null,
+  };
+}
+
 export function registerRoutes(app: Hono<AppEnv>, routes: readonly Route[]): void {
   for (const route of routes) app.on(route.method.toUpperCase(), route.path, (c) => route.run(c));
 }

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { ERROR_FACES, toMemoryError } from '../core/index.js';
+import { ERROR_FACES, oneLine, toMemoryError } from '../core/index.js';
 
 /**
  * The one place the MCP face maps errors to the outside.
@@ -68,8 +68,4 @@ const SDK_PREFIX = /^MCP error -?\d+: /;
 
 function withoutPrefix(message: string): string {
   return message.replace(SDK_PREFIX, '');
-}
-
-export function oneLine(message: string): string {
-  return message.replace(/\s*\n\s*/g, ' ').trim();
 }

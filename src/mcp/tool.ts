@@ -6,7 +6,8 @@ import {
   type ToolAnnotations,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { oneLine, ProtocolError, sdkToolResult, toolError } from './errors.js';
+import { oneLine } from '../core/index.js';
+import { ProtocolError, sdkToolResult, toolError } from './errors.js';
 
 /** A tool as written in `tools/*.ts`: typed arguments in, a typed result and its readable text out. */
 export interface ToolSpec<In extends z.ZodRawShape, Out extends z.ZodRawShape> {

@@ -21,7 +21,7 @@ import {
   stepInput,
   stepView,
 } from '../../views/index.js';
-import { defineRoute, type Route } from '../route.js';
+import { defineRoute, pageOf, type Route } from '../route.js';
 import { endOfDay, startOfDay } from './dates.js';
 
 const tag = 'Episodes';
@@ -80,14 +80,12 @@ export function episodeRoutes(): Route[] {
           ...(query.until ? { until: endOfDay(query.until) } : {}),
           ...(query.q ? { text: query.q } : {}),
           ...(query.status ? { completed: query.status === 'completed' } : {}),
-          // One more than asked tells whether a next page exists, without counting them all.
+          // One more than asked: see pageOf.
           limit: query.limit + 1,
           offset: query.offset,
         });
-        return {
-          episodes: found.slice(0, query.limit).map(episodeSummaryView),
-          next_offset: found.length > query.limit ? query.offset + query.limit : null,
-        };
+        const { rows, next_offset } = pageOf(found, query);
+        return { episodes: rows.map(episodeSummaryView), next_offset };
       },
     }),
     defineRoute({

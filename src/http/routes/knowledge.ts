@@ -12,7 +12,7 @@ import {
   patternView,
   recordFeedbackArgs,
 } from '../../views/index.js';
-import { defineRoute, type Route } from '../route.js';
+import { defineRoute, pageOf, type Route } from '../route.js';
 
 const tag = 'Patterns';
 
@@ -59,10 +59,8 @@ export function knowledgeRoutes(): Route[] {
           limit: query.limit + 1,
           offset: query.offset,
         });
-        return {
-          patterns: found.slice(0, query.limit).map(patternView),
-          next_offset: found.length > query.limit ? query.offset + query.limit : null,
-        };
+        const { rows, next_offset } = pageOf(found, query);
+        return { patterns: rows.map(patternView), next_offset };
       },
     }),
     defineRoute({
@@ -99,10 +97,8 @@ export function knowledgeRoutes(): Route[] {
           ...(query.domain ? { domain: query.domain } : {}),
           ...(query.min_confidence === undefined ? {} : { minConfidence: query.min_confidence }),
         });
-        return {
-          heuristics: found.slice(0, query.limit).map(heuristicView),
-          next_offset: found.length > query.limit ? query.offset + query.limit : null,
-        };
+        const { rows, next_offset } = pageOf(found, query);
+        return { heuristics: rows.map(heuristicView), next_offset };
       },
     }),
     defineRoute({
