@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -74,4 +74,20 @@ export async function writeTauJsonl(dir: string, count: number): Promise<string>
   const file = join(dir, 'tau.jsonl');
   writeFileSync(file, `${train.map((task, i) => JSON.stringify(tauTaskToRecord(task, i))).join('\n')}\n`);
   return file;
+}
+
+/**
+ * The address a server started as a subprocess (`slmem serve`, `slmem mcp --http`) prints on stderr once it
+ * listens; rejects with its stderr if it exits first.
+ */
+export function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise<string>((done, fail) => {
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      const found = /at (http:\/\/\S+)/.exec(stderr);
+      if (found?.[1]) done(found[1]);
+    });
+    child.on('close', (code) => fail(new Error(`the server exited ${code}: ${stderr}`)));
+  });
 }

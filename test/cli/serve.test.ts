@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTempDirs, slmem, tempDb } from './run-cli.js';
+import { listeningUrl, removeTempDirs, slmem, tempDb } from './run-cli.js';
 
 const MAIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const { dir, db } = tempDb();
@@ -21,15 +21,7 @@ describe('slmem serve', () => {
       stdout += chunk;
     });
     const exited = new Promise<number | null>((done) => child.on('close', done));
-    const url = await new Promise<string>((done, fail) => {
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-        const found = /at (http:\/\/\S+)/.exec(stderr);
-        if (found?.[1]) done(found[1]);
-      });
-      child.on('close', (code) => fail(new Error(`slmem serve exited ${code}: ${stderr}`)));
-    });
+    const url = await listeningUrl(child);
     try {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'ok', backend: 'sqlite' });

@@ -11,7 +11,7 @@ import { isMemoryError } from '../../src/core/index.js';
 import { startMcpHttpServer } from '../../src/http/index.js';
 import { SelfLearningMemory } from '../../src/memory/index.js';
 import { dropSchemas, testBackends } from '../backends.js';
-import { slmem, slmemJson } from '../cli/run-cli.js';
+import { listeningUrl, slmem, slmemJson } from '../cli/run-cli.js';
 
 /**
  * Namespace isolation at every face (library, CLI, MCP over stdio and HTTP), on every backend: two teams share
@@ -297,15 +297,7 @@ describe.each(testBackends())('namespace isolation over MCP on $name', ({ db: fr
     );
     const exited = new Promise<number | null>((done) => child.on('close', done));
     try {
-      const url = await new Promise<string>((done, fail) => {
-        let stderr = '';
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-          stderr += chunk;
-          const found = /at (http:\/\/\S+)/.exec(stderr);
-          if (found?.[1]) done(found[1]);
-        });
-        child.on('close', (code) => fail(new Error(`slmem mcp exited ${code}: ${stderr}`)));
-      });
+      const url = await listeningUrl(child);
       const ids = async (token: string) => {
         const client = new Client({ name: 'ns-cli-http', version: '0.0.0' });
         await client.connect(
