@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { describe, it } from 'vitest';
 
 /** A storage backend the integration tests run against: `db()` gives a fresh, empty store each call. */
@@ -72,4 +73,15 @@ export async function dropSchemas(): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** A one-connection pool whose queries see `schema` first: to call a PostgreSQL backend's SQL functions directly. */
+export function schemaPool(url: string, schema: string): pg.Pool {
+  return new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema},public` });
+}
+
+/** Drops the schema a test made and ends its pool (either may be missing when the setup failed early). */
+export async function dropSchemaPool(pool: pg.Pool | undefined, schema: string): Promise<void> {
+  await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await pool?.end();
 }

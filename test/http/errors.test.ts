@@ -1,24 +1,13 @@
 import { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, ERROR_FACES, MemoryError } from '../../src/core/index.js';
 import { errorResponse } from '../../src/http/errors.js';
-import { createHttpApp, type HttpApp } from '../../src/http/index.js';
-import { SelfLearningMemory } from '../../src/memory/index.js';
-import { tempSqliteDb } from '../backends.js';
+import { useHttpApp } from './app-fixture.js';
 
-let memory: SelfLearningMemory;
-let http: HttpApp;
-beforeAll(async () => {
-  memory = await SelfLearningMemory.open({ db: tempSqliteDb(), embeddings: { provider: 'hash' } });
-  http = createHttpApp(memory);
-});
-afterAll(async () => {
-  await http.close();
-  await memory.close();
-});
+const app = useHttpApp();
 
 async function send(method: string, path: string, body?: string) {
-  const res = await http.app.request(path, {
+  const res = await app.http.app.request(path, {
     method,
     ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
   });
@@ -60,12 +49,12 @@ describe('HTTP errors', () => {
   });
 
   it('answers 409 EPISODE_COMPLETED to a step for a finished episode, and 404 for an unknown one', async () => {
-    const started = await http.app.request('/api/episodes', {
+    const started = await app.http.app.request('/api/episodes', {
       method: 'POST',
       body: JSON.stringify({ task: 'Rotate the API keys' }),
     });
     const { episode_id: id } = (await started.json()) as { episode_id: string };
-    await http.app.request(`/api/episodes/${id}/complete`, {
+    await app.http.app.request(`/api/episodes/${id}/complete`, {
       method: 'POST',
       body: JSON.stringify({ outcome: 'success', verdict: 'rotated' }),
     });
@@ -90,10 +79,10 @@ describe('HTTP errors', () => {
     expect(none.status).toBe(404);
     expect(none.body.error).toMatchObject({ code: 'NOT_FOUND' });
     expect(none.body.error.message).toMatch(/openapi\.json/);
-    const before = (await memory.stats()).episodes;
+    const before = (await app.memory.stats()).episodes;
     const huge = await send('POST', '/api/episodes', JSON.stringify({ task: 'x'.repeat(5 * 1024 * 1024) }));
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('LIMIT_EXCEEDED');
-    expect((await memory.stats()).episodes).toBe(before);
+    expect((await app.memory.stats()).episodes).toBe(before);
   });
 });

@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp, type HttpApp } from '../../src/http/index.js';
-import { SelfLearningMemory } from '../../src/memory/index.js';
-import { tempSqliteDb } from '../backends.js';
+import { describe, expect, it } from 'vitest';
+import { useHttpApp } from './app-fixture.js';
 
-let memory: SelfLearningMemory;
-let http: HttpApp;
-beforeAll(async () => {
-  memory = await SelfLearningMemory.open({ db: tempSqliteDb(), embeddings: { provider: 'hash' } });
-  http = createHttpApp(memory);
-});
-afterAll(async () => {
-  await http.close();
-  await memory.close();
-});
+const app = useHttpApp();
 
 interface Operation {
   parameters?: Array<{ name: string; in: string; required: boolean; schema: { type?: string } }>;
@@ -22,12 +11,12 @@ interface Operation {
 
 describe('the OpenAPI description', () => {
   it('lists every route with the parameters and body fields the server accepts', async () => {
-    const doc = (await (await http.app.request('/openapi.json')).json()) as {
+    const doc = (await (await app.http.app.request('/openapi.json')).json()) as {
       openapi: string;
       paths: Record<string, Record<string, Operation>>;
     };
     expect(doc.openapi).toBe('3.1.0');
-    for (const route of http.routes) {
+    for (const route of app.http.routes) {
       const op = doc.paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method];
       expect(op, `${route.method} ${route.path}`).toBeDefined();
       expect(Object.keys(op?.responses ?? {})).toContain(String(route.status));
@@ -47,7 +36,7 @@ describe('the OpenAPI description', () => {
 
 describe('the web page', () => {
   it('serves the page and its files with their types, a strict content policy and ETags', async () => {
-    const page = await http.app.request('/');
+    const page = await app.http.app.request('/');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
@@ -56,14 +45,14 @@ describe('the web page', () => {
     const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
     expect(assets.filter((a) => /^(https?:)?\/\//.test(a))).toEqual([]);
     for (const asset of assets.filter((a) => a.startsWith('/assets/'))) {
-      const res = await http.app.request(asset);
+      const res = await app.http.app.request(asset);
       expect(res.status, asset).toBe(200);
       const etag = res.headers.get('etag') ?? '';
-      expect((await http.app.request(asset, { headers: { 'if-none-match': etag } })).status).toBe(304);
+      expect((await app.http.app.request(asset, { headers: { 'if-none-match': etag } })).status).toBe(304);
     }
     expect(assets.some((a) => a.endsWith('.js'))).toBe(true);
-    const js = await http.app.request(assets.find((a) => a.endsWith('.js')) ?? '');
+    const js = await app.http.app.request(assets.find((a) => a.endsWith('.js')) ?? '');
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
-    expect((await http.app.request('/assets/missing.js')).status).toBe(404);
+    expect((await app.http.app.request('/assets/missing.js')).status).toBe(404);
   });
 });

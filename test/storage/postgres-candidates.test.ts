@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Learn } from '../../src/core/index.js';
 import { applyFeedback, planLearning } from '../../src/learning/index.js';
@@ -7,6 +7,7 @@ import type { StorageBackend } from '../../src/storage/index.js';
 import { openPostgresStorage } from '../../src/storage/postgres/index.js';
 import { candidateFacts, loadChosen } from '../../src/storage/postgres/pg-candidates.js';
 import type { Db } from '../../src/storage/postgres/pg-reads.js';
+import { dropSchemaPool, schemaPool } from '../backends.js';
 import { episode, finished } from './storage-contract.js';
 
 const URL_ = process.env.SLMEM_TEST_POSTGRES_URL;
@@ -45,14 +46,13 @@ describe.skipIf(!URL_)('PostgreSQL candidate reads in one statement', () => {
       { kind: 'episode', id: a.id, provider: 'p1', textHash: 'ha', vector: Float32Array.from([1, 0, 0.5]) },
       { kind: 'episode', id: b.id, provider: 'p2', textHash: 'hb', vector: Float32Array.from([0, 1, 0]) },
     ]);
-    pool = new pg.Pool({ connectionString: URL_, max: 1, options: `-c search_path=${schema},public` });
+    pool = schemaPool(URL_!, schema);
     db = pool as unknown as Db;
   });
 
   afterAll(async () => {
     await store?.close();
-    await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool?.end();
+    await dropSchemaPool(pool, schema);
   });
 
   it('reads the facts ranking needs as the composed read does, in the order asked', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Episode, Learn } from '../../src/core/index.js';
 import { planLearning } from '../../src/learning/index.js';
@@ -7,6 +7,7 @@ import type { StorageBackend } from '../../src/storage/index.js';
 import { openPostgresStorage } from '../../src/storage/postgres/index.js';
 import { findCandidates } from '../../src/storage/postgres/pg-candidates.js';
 import { type Db, searchEpisodes } from '../../src/storage/postgres/pg-reads.js';
+import { dropSchemaPool, schemaPool } from '../backends.js';
 import { finished } from './storage-contract.js';
 
 const URL_ = process.env.SLMEM_TEST_POSTGRES_URL;
@@ -27,14 +28,13 @@ describe.skipIf(!URL_)('PostgreSQL full-text search within a posting budget', ()
     store = await openPostgresStorage(URL_!, { schema });
     // One episode at a time, so that `seq` follows the order of the array.
     for (const e of [...common, rare]) await store.importEpisodes([e], learn);
-    pool = new pg.Pool({ connectionString: URL_, max: 1, options: `-c search_path=${schema},public` });
+    pool = schemaPool(URL_!, schema);
     db = pool as unknown as Db;
   });
 
   afterAll(async () => {
     await store?.close();
-    await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool?.end();
+    await dropSchemaPool(pool, schema);
   });
 
   it('matches only the episodes that hold the rarest words, and ranks them by every word', async () => {
@@ -66,7 +66,7 @@ describe.skipIf(!URL_)('PostgreSQL full-text search within a posting budget', ()
   it('takes words the statistics put past the budget as past it, without counting them', async () => {
     await pool.query('ANALYZE episodes');
     // A pool of its own: no word counted yet, so each goes through the statistics or a count.
-    const fresh = new pg.Pool({ connectionString: URL_, max: 1, options: `-c search_path=${schema},public` });
+    const fresh = schemaPool(URL_!, schema);
     try {
       const text = 'deploy billing service canary rollback';
       const hits = await searchEpisodes(fresh as unknown as Db, ns, { text, limit: 10 }, 2);
