@@ -34,7 +34,11 @@ const MemoryOptionsSchema = z.object({
     vectorIndex: z.enum(['exact', 'ann']),
     readOnly: z.boolean(),
   }),
-  postgres: partialOf({ poolSize: count, schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/) }),
+  postgres: partialOf({
+    poolSize: count,
+    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/),
+    synchronousCommit: z.boolean(),
+  }),
   durability: z.enum(['normal', 'full']).optional(),
   vectorIndex: z.enum(['exact', 'ann']).optional(),
   readOnly: z.boolean().optional(),

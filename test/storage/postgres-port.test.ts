@@ -14,6 +14,7 @@ import type { StorageBackend } from '../../src/storage/index.js';
 import { openPostgresStorage, PgPort } from '../../src/storage/postgres/index.js';
 import { describeTarget, toStorageError } from '../../src/storage/postgres/pg-errors.js';
 import { MIGRATIONS } from '../../src/storage/postgres/pg-migrations.js';
+import { poolConfig } from '../../src/storage/postgres/pg-port.js';
 import { Params } from '../../src/storage/postgres/pg-reads.js';
 import { hnswIndexName, searchSql } from '../../src/storage/postgres/pg-vectors.js';
 import { episode, runStorageContract, step } from './storage-contract.js';
@@ -106,6 +107,24 @@ describe.skipIf(skip)(NAME, () => {
   );
 
   describe('postgres specifics', () => {
+    it('commits durably on its own connections whatever the server says, unless told synchronousCommit: false', async () => {
+      const setting = async (options: Parameters<typeof poolConfig>[1]) => {
+        const pool = new pg.Pool(poolConfig(url, options));
+        try {
+          const { rows } = await pool.query<{ now: string; server: string }>(
+            "SELECT current_setting('synchronous_commit') AS now, reset_val AS server FROM pg_settings WHERE name = 'synchronous_commit'",
+          );
+          return rows[0];
+        } finally {
+          await pool.end();
+        }
+      };
+      // The test server runs with synchronous_commit = off (scripts/setup-postgres.sh), as a user's may.
+      expect(await setting({})).toEqual({ now: 'on', server: 'off' });
+      expect((await setting({ synchronousCommit: false }))?.now).toBe('off');
+      expect((await setting({ schema: freshSchema() }))?.now).toBe('on');
+    });
+
     it('lets several pools open a new schema at once (migrations under an advisory lock)', async () => {
       const schema = freshSchema();
       const opened = await Promise.all(

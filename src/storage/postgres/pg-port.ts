@@ -49,7 +49,22 @@ export interface PostgresStorageOptions {
    * `public`, where pgvector usually lives). Without it, tables live in the connection's current schema.
    */
   schema?: string;
+  /**
+   * `true` (default): a write is on the server's disk before its promise resolves, whatever the server's own
+   * `synchronous_commit`: a server set to `off` is overridden on slmem's connections (any other value is kept).
+   * `false` sets `synchronous_commit = off` on them: faster commits, but a crash of the server may lose the
+   * last commits it acknowledged (up to three `wal_writer_delay`s, 0.6 s by default), never consistency.
+   */
+  synchronousCommit?: boolean;
 }
+
+/**
+ * On a connection, and again at the start of each write transaction (a transaction-pooling proxy may hand out
+ * another server connection than the one `onConnect` set up): `off` becomes `on`; `local`, `remote_write`,
+ * `remote_apply` and `on` already wait for the local disk and are kept.
+ */
+const DURABLE_COMMIT = (scope: 'session' | 'transaction') =>
+  `SELECT set_config('synchronous_commit', 'on', ${scope === 'transaction'}) WHERE current_setting('synchronous_commit') = 'off'`;
 
 /** How often a transaction runs in all when PostgreSQL reports a deadlock or a serialisation failure. */
 const MAX_ATTEMPTS = 5;
@@ -67,18 +82,7 @@ TYPES.setTypeParser(pg.types.builtins.NUMERIC, (value: string) => Number(value))
 export async function openPostgresStorage(url: string, options: PostgresStorageOptions = {}): Promise<Store> {
   const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
   const target = describeTarget(url);
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? 10,
-    types: TYPES,
-    application_name: 'slmem',
-    connectionTimeoutMillis: 15_000,
-    onConnect: async (client) => {
-      if (schema !== undefined) await client.query(`SET search_path TO ${quoteIdent(schema)}, public`);
-      // With an HNSW index, keep scanning until the filters (kind, namespace) leave `limit` rows (pgvector 0.8+).
-      await client.query('SET hnsw.iterative_scan = strict_order').catch(() => undefined);
-    },
-  });
+  const pool = new pg.Pool(poolConfig(url, options));
   // An idle connection that breaks (a server restart) is dropped by the pool; the next call says what failed.
   pool.on('error', () => undefined);
   try {
@@ -99,7 +103,33 @@ export async function openPostgresStorage(url: string, options: PostgresStorageO
     await pool.end().catch(() => undefined);
     throw toStorageError(error, target);
   }
-  return new Store(new PgPort(pool, target, options.namespace ?? DEFAULT_NAMESPACE));
+  const durable = options.synchronousCommit ?? true;
+  return new Store(new PgPort(pool, target, options.namespace ?? DEFAULT_NAMESPACE, durable));
+}
+
+/**
+ * The pool of `openPostgresStorage`: each new connection gets its durable commits, its schema and pgvector's
+ * iterative scan before its first use.
+ */
+export function poolConfig(url: string, options: PostgresStorageOptions = {}): pg.PoolConfig {
+  const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
+  // One round trip for both settings (a simple query may hold several statements).
+  const setup = [
+    options.synchronousCommit === false ? 'SET synchronous_commit TO off' : DURABLE_COMMIT('session'),
+    ...(schema === undefined ? [] : [`SET search_path TO ${quoteIdent(schema)}, public`]),
+  ].join('; ');
+  return {
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types: TYPES,
+    application_name: 'slmem',
+    connectionTimeoutMillis: 15_000,
+    onConnect: async (client) => {
+      await client.query(setup);
+      // With an HNSW index, keep scanning until the filters (kind, namespace) leave `limit` rows (pgvector 0.8+).
+      await client.query('SET hnsw.iterative_scan = strict_order').catch(() => undefined);
+    },
+  };
 }
 
 /** The PostgreSQL port: a connection pool; each write transaction runs on one pooled connection. */
@@ -108,12 +138,15 @@ export class PgPort implements StoragePort {
   readonly namespace: string;
   readonly #pool: pg.Pool;
   readonly #target: PgTarget;
+  /** What a write transaction runs first: BEGIN, and the durable commit again (one round trip). */
+  readonly #begin: string;
   /** HNSW indexes (provider and dims) known to exist. */
   readonly #indexes = new Set<string>();
   #closed: Promise<void> | undefined;
 
-  constructor(pool: pg.Pool, target: PgTarget, namespace: string) {
+  constructor(pool: pg.Pool, target: PgTarget, namespace: string, durable = true) {
     this.#pool = pool;
+    this.#begin = `BEGIN ISOLATION LEVEL READ COMMITTED${durable ? `; ${DURABLE_COMMIT('transaction')}` : ''}`;
     this.#target = target;
     this.namespace = namespace;
   }
@@ -133,7 +166,7 @@ export class PgPort implements StoragePort {
       let broken = false;
       let committing = false;
       try {
-        await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+        await client.query(this.#begin);
         const tx = new PgTx(client as Db, this.namespace, this.#target, this.#indexes);
         const result = await fn(tx);
         committing = true;
