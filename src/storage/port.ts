@@ -91,6 +91,8 @@ export interface EpisodeHead {
   /** ISO time; null while the episode is in progress. */
   endedAt: string | null;
   stepCount: number;
+  /** ISO time of the last step, or of the start when there is none: a later step or the end may not be earlier. */
+  lastAt: string;
 }
 
 /** The writes of one transaction. Every call stays inside the port's namespace. */

@@ -70,7 +70,9 @@ export class Store implements StorageBackend {
           { details: { field: 'steps', limit: maxSteps } },
         );
       }
-      const stored: Step = { ...step, seq: head.stepCount + 1 };
+      // Steps are ordered by the lock: a step that took its time before an earlier one committed (another
+      // process, another host's clock) is stamped no earlier than it.
+      const stored: Step = { ...step, at: latest(step.at, head.lastAt), seq: head.stepCount + 1 };
       await tx.appendSteps(episodeId, [stored]);
       return stored;
     });
@@ -90,7 +92,8 @@ export class Store implements StorageBackend {
       }
       const episode = await tx.loadEpisode(episodeId);
       if (!episode) throw notFound('episode', episodeId);
-      const result = await learnAndStore(tx, { ...episode, outcome, endedAt }, learn);
+      const end = latest(endedAt, head.lastAt);
+      const result = await learnAndStore(tx, { ...episode, outcome, endedAt: end }, learn);
       await tx.bumpGeneration();
       return result;
     });
@@ -413,6 +416,11 @@ async function pathBetween(
   const path: string[] = [];
   for (let at: string | null = goal; at !== null; at = parent.get(at) ?? null) path.unshift(at);
   return path;
+}
+
+/** The later of two ISO times (both as `Date#toISOString` writes them, so they compare as strings). */
+function latest(a: string, b: string): string {
+  return a >= b ? a : b;
 }
 
 function notFound(what: 'episode' | 'pattern', id: string): MemoryError {

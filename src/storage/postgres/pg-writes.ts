@@ -125,16 +125,34 @@ export class PgTx implements WriteTx {
   }
 
   async lockEpisode(id: string): Promise<EpisodeHead | null> {
-    const { rows } = await this.#db.query<{ ended_at: number | null; step_count: number }>(
-      'SELECT ended_at, step_count FROM episodes WHERE id = $1 AND namespace = $2 FOR UPDATE',
+    const { rows } = await this.#db.query<{
+      ended_at: number | null;
+      step_count: number;
+      started_at: number;
+      last_step_at: number | null;
+    }>(
+      `SELECT ended_at, step_count, started_at,
+         (SELECT at FROM steps s WHERE s.episode_id = e.id AND s.seq = e.step_count) AS last_step_at
+       FROM episodes e WHERE id = $1 AND namespace = $2 FOR UPDATE`,
       [id, this.#ns],
     );
     const row = rows[0];
     if (!row) return null;
+    let lastStepAt = row.last_step_at;
+    if (lastStepAt === null && row.step_count > 0) {
+      // The lock waited for a writer that appended a step: the row is read as that writer left it, but the
+      // subquery still ran on the snapshot from before the wait. A new statement sees the step.
+      const last = await this.#db.query<{ at: number }>(
+        'SELECT at FROM steps WHERE episode_id = $1 AND seq = $2',
+        [id, row.step_count],
+      );
+      lastStepAt = last.rows[0]?.at ?? null;
+    }
     return {
       id,
       endedAt: row.ended_at === null ? null : new Date(row.ended_at).toISOString(),
       stepCount: row.step_count,
+      lastAt: new Date(Math.max(row.started_at, lastStepAt ?? 0)).toISOString(),
     };
   }
 

@@ -44,12 +44,17 @@ export class SqliteTx implements WriteTx {
   }
 
   async lockEpisode(id: string): Promise<EpisodeHead | null> {
-    const row = this.#row(id);
+    const row = this.#sql(
+      `SELECT ended_at, step_count,
+         max(started_at, coalesce((SELECT at FROM steps s WHERE s.episode_rid = e.rid AND s.seq = e.step_count), 0)) AS last_at
+       FROM episodes e WHERE id = ? AND namespace = ?`,
+    ).get(id, this.#ns) as { ended_at: number | null; step_count: number; last_at: number } | undefined;
     return row
       ? {
           id,
           endedAt: row.ended_at === null ? null : new Date(row.ended_at).toISOString(),
           stepCount: row.step_count,
+          lastAt: new Date(row.last_at).toISOString(),
         }
       : null;
   }
