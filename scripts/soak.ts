@@ -3,12 +3,19 @@
  * acknowledged was lost and the store file stays intact. Prints what it did and what it found.
  *
  *   npm run soak -- [--rounds 40] [--processes 4] [--minutes M] [--db FILE] [--seed 1]
+ *
+ * With --postgres the rounds crash a PostgreSQL cluster of their own (`pg_ctl restart -m immediate`) and SIGKILL
+ * `slmem serve` while writers go on through the library, REST and MCP; --relaxed opens the store with
+ * synchronous_commit = off, to see what the default protects:
+ *
+ *   npm run soak -- --postgres [--rounds 10] [--minutes M] [--relaxed]
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { crashRound } from './soak/crash-round.js';
+import { soakPostgres } from './soak/pg-soak.js';
 
 const { values } = parseArgs({
   options: {
@@ -17,8 +24,19 @@ const { values } = parseArgs({
     minutes: { type: 'string' },
     db: { type: 'string' },
     seed: { type: 'string', default: '1' },
+    postgres: { type: 'boolean', default: false },
+    relaxed: { type: 'boolean', default: false },
   },
 });
+if (values.postgres) {
+  process.exitCode = await soakPostgres({
+    rounds: values.minutes ? Number.POSITIVE_INFINITY : Number(values.rounds === '40' ? 10 : values.rounds),
+    deadline: values.minutes ? Date.now() + Number(values.minutes) * 60_000 : Number.POSITIVE_INFINITY,
+    relaxed: values.relaxed,
+    seed: Number(values.seed),
+  });
+  process.exit();
+}
 const dist = resolve('dist/index.js');
 if (!existsSync(dist)) {
   process.stderr.write('soak: dist/index.js is missing; run "npm run build" first\n');
