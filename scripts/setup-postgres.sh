@@ -23,8 +23,9 @@
 #   SLMEM_PG_PORT   TCP port on 127.0.0.1                                 (default 54329)
 #   SLMEM_PG_DB     the app database                                       (default slmem)
 #   SLMEM_PG_FSYNC  on|off. off is for throwaway CI machines only: a crash can corrupt the
-#                   cluster. Default on (synchronous_commit is off either way, which loses at most
-#                   the last few commits on a crash, never consistency).
+#                   cluster. Default on. The server's synchronous_commit is off either way, as a
+#                   user's server may be: slmem turns it on for its own connections (unless asked
+#                   not to), and the crash test checks that no acknowledged write is lost here.
 #
 # Runs as root (uses runuser for the postgres user) or as the postgres user (then everything that
 # needs installing must already be installed, or sudo must work without a password).
@@ -247,6 +248,7 @@ listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$PG_DIR'
 max_connections = 200
+# Off on purpose: the store must make its own commits durable (test/faults/pg-crash.test.ts).
 synchronous_commit = off
 # fsync = off only when SLMEM_PG_FSYNC=off (throwaway CI machines).
 fsync = $PG_FSYNC
