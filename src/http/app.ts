@@ -33,7 +33,10 @@ export interface HttpAppOptions {
    */
   namespaceTokens?: ReadonlyArray<{ namespace: string; token: string }>;
   memoryFor?: (namespace: string) => Promise<SelfLearningMemory>;
-  /** Open MCP sessions at most (default 100); at the cap a new client takes the least recently used idle one. */
+  /**
+   * Open MCP sessions per token's namespace (default 100): at its cap a new client takes the place of that
+   * namespace's least recently used idle session, never another's; when all of them are busy it gets 429.
+   */
   maxSessions?: number;
   /** An MCP session with no request for this long is closed (default 30 minutes). */
   idleTimeoutMs?: number;

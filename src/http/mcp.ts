@@ -9,22 +9,25 @@ import { httpError } from './errors.js';
 export const MCP_PATH = '/mcp';
 
 /** A JSON-RPC error as MCP clients expect it before any session exists. */
-function rpcError(c: Context, status: 400 | 404 | 503, code: number, message: string): Response {
+function rpcError(c: Context, status: 400 | 404 | 429, code: number, message: string): Response {
   return c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status);
 }
+
+/** How long a client refused at its session cap is told to wait before it tries again. */
+const RETRY_AFTER_SECONDS = 5;
 
 /**
  * MCP over Streamable HTTP at `/mcp`, with stateful sessions: `initialize` opens one (an `Mcp-Session-Id` from
  * `randomUUID`), later requests carry its id, DELETE ends it. A session serves the memory its token granted and
- * belongs to that token's namespace. Returns the session table, which the server closes on shutdown.
+ * belongs to that token's namespace, which holds `maxSessions` at most: a namespace at its cap replaces its own
+ * least recently used idle session, and gets 429 when all of its sessions are busy; it never touches another
+ * namespace's. Returns the session table, which the server closes on shutdown.
  */
 export function mountMcp(
   app: Hono<AppEnv>,
   options: { maxSessions: number; idleTimeoutMs: number },
 ): SessionTable {
   const sessions = new SessionTable(options.maxSessions, options.idleTimeoutMs);
-  /** The namespace each session was opened for (null: the server's own memory). */
-  const sessionNamespace = new Map<string, string | null>();
 
   app.all(MCP_PATH, async (c) => {
     const namespace = c.get('namespace');
@@ -35,7 +38,7 @@ export function mountMcp(
       const session = sessions.get(sessionId);
       if (!session) return rpcError(c, 404, -32001, 'session not found; initialize a new one');
       // A session belongs to the namespace its token opened it in; another namespace's token may not use it.
-      if ((sessionNamespace.get(sessionId) ?? null) !== namespace)
+      if (session.owner !== namespace)
         return httpError(c, 403, 'FORBIDDEN', 'this session belongs to another token; initialize your own');
       // A POST is busy until its answer is sent (perhaps as an SSE stream). The GET stream a client keeps open
       // for notifications does not count: a client that was abandoned keeps it open too.
@@ -51,24 +54,31 @@ export function mountMcp(
     }
     if (c.req.method !== 'POST' || !isInitializeRequest(body))
       return rpcError(c, 400, -32000, 'no Mcp-Session-Id: send an initialize request first');
-    if (!(await sessions.makeRoom()))
-      return rpcError(c, 503, -32000, `${options.maxSessions} sessions are busy; retry when one ends`);
-    const server = createMcpServer(c.get('memory'));
-    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
-      onsessioninitialized: (id) => {
-        sessions.add(id, { transport, server });
-        sessionNamespace.set(id, namespace);
-      },
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) {
-        sessions.delete(transport.sessionId);
-        sessionNamespace.delete(transport.sessionId);
-      }
-    };
-    await server.connect(transport);
-    return transport.handleRequest(c.req.raw, { parsedBody: body });
+    const slot = await sessions.reserve(namespace);
+    if (!slot) {
+      c.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return rpcError(
+        c,
+        429,
+        -32000,
+        `this token has ${options.maxSessions} MCP sessions open, all busy; end one (DELETE /mcp) or retry in ${RETRY_AFTER_SECONDS} s`,
+      );
+    }
+    try {
+      const server = createMcpServer(c.get('memory'));
+      const transport: WebStandardStreamableHTTPServerTransport =
+        new WebStandardStreamableHTTPServerTransport({
+          sessionIdGenerator: randomUUID,
+          onsessioninitialized: (id) => slot.fill(id, { transport, server }),
+        });
+      transport.onclose = () => {
+        if (transport.sessionId) sessions.delete(transport.sessionId);
+      };
+      await server.connect(transport);
+      return await transport.handleRequest(c.req.raw, { parsedBody: body });
+    } finally {
+      slot.release();
+    }
   });
   return sessions;
 }

@@ -4,6 +4,15 @@ import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprot
 export interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
   server: McpServer;
+  /** Who opened it, e.g. the namespace its token grants (null: the server token, or no token). */
+  owner: string | null;
+}
+
+/** A reserved place in the table: `fill` it with the session once initialized, or `release` it. */
+export interface SessionSlot {
+  fill(id: string, session: Omit<Session, 'owner'>): void;
+  /** Gives the place back unless it was filled; safe to call in any case. */
+  release(): void;
 }
 
 interface Entry extends Session {
@@ -14,12 +23,14 @@ interface Entry extends Session {
 
 /**
  * The open sessions of the HTTP server, least recently used first. A client that never sends DELETE would
- * otherwise hold its session until restart: a session idle for `idleTimeoutMs` is closed, and when `max` are
- * open a new one takes the place of the least recently used idle one. Only when every session is busy is a
- * new client refused.
+ * otherwise hold its session until restart: a session idle for `idleTimeoutMs` is closed. Each owner (a token's
+ * namespace) may hold `max` sessions; at its cap a new one of its own takes the place of its least recently used
+ * idle one, never another owner's. Only when every session of the owner is busy is its new client refused.
  */
 export class SessionTable {
   readonly #entries = new Map<string, Entry>();
+  /** Sessions per owner, open or reserved (an initialize in flight). */
+  readonly #owned = new Map<string | null, number>();
   readonly #timer: NodeJS.Timeout;
 
   constructor(
@@ -35,16 +46,20 @@ export class SessionTable {
     return this.#entries.size;
   }
 
+  /** The sessions `owner` holds. */
+  count(owner: string | null): number {
+    return this.#owned.get(owner) ?? 0;
+  }
+
   get(id: string): Session | undefined {
     return this.#entries.get(id);
   }
 
-  add(id: string, session: Session): void {
-    this.#entries.set(id, { ...session, busy: 0, lastSeen: this.now() });
-  }
-
   delete(id: string): void {
+    const entry = this.#entries.get(id);
+    if (!entry) return;
     this.#entries.delete(id);
+    this.#uncount(entry.owner);
   }
 
   /**
@@ -69,19 +84,31 @@ export class SessionTable {
   }
 
   /**
-   * Makes room for one more session: closes the expired ones, then, at the cap, the least recently used idle
-   * one. False when every session is busy.
+   * A place for one more session of `owner`, held until `fill` or `release` (so that initializes in flight
+   * count against the cap): closes the expired sessions, then, at the owner's cap, the owner's least recently
+   * used idle one. Undefined when every session of the owner is busy.
    */
-  async makeRoom(): Promise<boolean> {
+  async reserve(owner: string | null): Promise<SessionSlot | undefined> {
     await this.expire();
-    if (this.#entries.size < this.max) return true;
-    for (const [id, entry] of this.#entries) {
-      if (entry.busy === 0) {
-        await this.#close(id, entry);
-        return true;
-      }
+    if (this.count(owner) >= this.max) {
+      const idle = [...this.#entries].find(([, e]) => e.owner === owner && e.busy === 0);
+      if (!idle) return undefined;
+      await this.#close(...idle);
     }
-    return false;
+    this.#owned.set(owner, this.count(owner) + 1);
+    let held = true;
+    return {
+      fill: (id, session) => {
+        if (!held) return;
+        held = false;
+        this.#entries.set(id, { ...session, owner, busy: 0, lastSeen: this.now() });
+      },
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.#uncount(owner);
+      },
+    };
   }
 
   /** Closes the sessions idle for longer than the timeout. */
@@ -95,11 +122,18 @@ export class SessionTable {
     clearInterval(this.#timer);
     const all = [...this.#entries];
     this.#entries.clear();
+    this.#owned.clear();
     await Promise.allSettled(all.map(([, { server }]) => server.close()));
   }
 
+  #uncount(owner: string | null): void {
+    const left = this.count(owner) - 1;
+    if (left > 0) this.#owned.set(owner, left);
+    else this.#owned.delete(owner);
+  }
+
   async #close(id: string, entry: Entry): Promise<void> {
-    this.#entries.delete(id);
+    this.delete(id);
     await entry.server.close();
   }
 }

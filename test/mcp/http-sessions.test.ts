@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult, TextContent } from '@modelcontextprotocol/sdk/types.js';
+import Database from 'libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryError } from '../../src/core/index.js';
-import { checkHttpExposure, startMcpHttpServer } from '../../src/http/index.js';
+import { checkHttpExposure, startHttpServer, startMcpHttpServer } from '../../src/http/index.js';
 import { SelfLearningMemory } from '../../src/memory/index.js';
 import { slmem } from '../cli/run-cli.js';
 
@@ -22,9 +23,10 @@ afterAll(async () => {
 });
 
 /** A client that stays connected, as an agent that never ends its session would. */
-async function open(url: string): Promise<Client> {
+async function open(url: string, token?: string): Promise<Client> {
   const client = new Client({ name: 'session-test', version: '0.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  const requestInit = token ? { headers: { authorization: `Bearer ${token}` } } : {};
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit }));
   return client;
 }
 
@@ -100,6 +102,85 @@ describe('MCP over HTTP: sessions', () => {
     } finally {
       for (const client of clients) await client.close().catch(() => {});
       await http.close();
+    }
+  });
+});
+
+describe('MCP over HTTP: sessions per namespace', () => {
+  const ALPHA = 'alpha-token-0123456789';
+  const BETA = 'beta-token-01234567890';
+
+  it("caps each token's sessions on its own: one cannot push another's off, and is told 429 when all of its own are busy", async () => {
+    const db = join(dir, 'namespaces.db');
+    const opened: SelfLearningMemory[] = [];
+    const http = await startHttpServer(memory, {
+      port: 0,
+      api: false,
+      maxSessions: 2,
+      token: 'server-token-0123456789',
+      namespaceTokens: [
+        { namespace: 'alpha', token: ALPHA },
+        { namespace: 'beta', token: BETA },
+      ],
+      memoryFor: async (namespace) => {
+        const m = await SelfLearningMemory.open({ db, namespace, embeddings: false });
+        opened.push(m);
+        return m;
+      },
+    });
+    const clients: Client[] = [];
+    const lock = new Database(db);
+    try {
+      const beta = await open(http.mcpUrl, BETA);
+      clients.push(beta);
+      const alphas: Client[] = [];
+      for (let i = 0; i < 6; i++) alphas.push(await open(http.mcpUrl, ALPHA));
+      clients.push(...alphas);
+      // Alpha's new sessions replaced alpha's own idle ones, never beta's.
+      expect(await stillServed(beta)).toBe(true);
+      expect(await Promise.all(alphas.map(stillServed))).toEqual([false, false, false, false, true, true]);
+
+      // Both of alpha's sessions wait on a write (another connection holds the file's write lock): busy.
+      lock.exec('BEGIN IMMEDIATE');
+      const waiting = alphas
+        .slice(4)
+        .map((a) => a.callTool({ name: 'start_episode', arguments: { task: 'wait' } }));
+      await sleep(300);
+      const refused = await fetch(http.mcpUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${ALPHA}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: {
+            protocolVersion: '2025-06-18',
+            capabilities: {},
+            clientInfo: { name: 'a', version: '0' },
+          },
+        }),
+      });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(await refused.json()).toMatchObject({
+        error: { message: expect.stringMatching(/2 MCP sessions open, all busy/) },
+      });
+      // Beta is below its own cap and still gets a session meanwhile.
+      const beta2 = await open(http.mcpUrl, BETA);
+      clients.push(beta2);
+      lock.exec('COMMIT');
+      for (const result of await Promise.all(waiting)) expect((result as CallToolResult).isError).toBeFalsy();
+      expect(await stillServed(beta)).toBe(true);
+    } finally {
+      if (lock.inTransaction) lock.exec('ROLLBACK');
+      lock.close();
+      for (const client of clients) await client.close().catch(() => {});
+      await http.close();
+      for (const m of opened) await m.close();
     }
   });
 });
