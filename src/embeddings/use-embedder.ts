@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { MemoryError } from '../core/index.js';
+import { createWorkerPool } from '../core/worker-pool.js';
 import { chunk } from './lazy-model.js';
 import { checkVectors, type EmbeddingProvider } from './provider.js';
 import { createUseModel, USE_BATCH_SIZE, USE_DIMENSIONS, type UseModel } from './use-model.js';
-import { createWorkerPool } from './worker-pool.js';
 
 /** Options of {@link createUseEmbedder}. */
 export interface UseEmbedderOptions {
@@ -47,6 +47,7 @@ function createPooledModel(workers: number): UseModel {
     url: workerUrl(),
     size: workers,
     name: 'use-lite-512',
+    errorCode: 'EMBEDDING_ERROR',
   });
   return {
     async embed(texts) {

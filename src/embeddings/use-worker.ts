@@ -3,8 +3,9 @@
  * each request (a batch of texts) with their vectors laid end to end in one Float32Array, moved to the main
  * thread without a copy. Started by `createUseEmbedder` through the worker pool.
  */
+
+import { serveRequests } from '../core/worker-protocol.js';
 import { createUseModel } from './use-model.js';
-import { serveRequests } from './worker-protocol.js';
 
 const model = createUseModel();
 
@@ -17,4 +18,4 @@ serveRequests<readonly string[], Float32Array>(async (texts) => {
     offset += vector.length;
   }
   return { result: flat, transfer: [flat.buffer] };
-});
+}, 'EMBEDDING_ERROR');

@@ -21,6 +21,8 @@ const row = (episodes: number, p95: number): HttpRow => ({
   patterns: 7,
   warmSec: 0.25,
   api: [api('GET /api/stats', p95)],
+  busy: [api('GET /api/stats', p95 * 3)],
+  heavy: { calls: 600, failed: 0, perSec: 60 },
   pages: [page('page: episodes list', 100 + p95)],
 });
 
@@ -33,6 +35,13 @@ describe('the HTTP bench', () => {
     expect(lines[1]).toMatch(/^endpoint\s+1k: p50 \/ p95 \/ p99 ms\s+10k: p50 \/ p95 \/ p99 ms\s+KB @10k$/);
     expect(lines.find((l) => l.startsWith('GET /api/stats'))).toMatch(
       /1\.00 \/ 2\.00 \/ 2\.00\s+2\.00 \/ 4\.00 \/ 4\.00\s+2\.0$/,
+    );
+    const busy = lines.indexOf(
+      'while busy: beside 4 clients calling retrieve and playbook back to back (1k: 60 heavy calls/s; 10k: 60 heavy calls/s)',
+    );
+    expect(busy).toBeGreaterThan(0);
+    expect(lines.slice(busy).find((l) => l.startsWith('GET /api/stats'))).toMatch(
+      /2\.00 \/ 6\.00 \(3\.0\)\s+4\.00 \/ 12\.00 \(3\.0\)$/,
     );
     expect(lines.find((l) => l.startsWith('page: episodes list'))).toMatch(
       /102 \(101-103\)\s+104 \(103-105\)$/,

@@ -1,5 +1,5 @@
 import { parentPort, type Transferable } from 'node:worker_threads';
-import { ERROR_CODES, type ErrorCode, MemoryError } from '../core/errors.js';
+import { ERROR_CODES, type ErrorCode, MemoryError } from './errors.js';
 
 /** A job posted to a pool worker; `id` pairs it with its reply. */
 export interface WorkerRequest<P> {
@@ -12,6 +12,11 @@ export interface WorkerFailure {
   code: ErrorCode;
   message: string;
   details?: Record<string, unknown>;
+}
+
+/** A line a worker reports to the pool's `log` (it has no other way to reach the caller's logger). */
+export interface WorkerLog {
+  log: string;
 }
 
 export type WorkerReply<R> =
@@ -31,7 +36,7 @@ export interface WorkerResult<R> {
  */
 export function serveRequests<P, R>(
   handle: (payload: P) => Promise<WorkerResult<R>>,
-  fallback: ErrorCode = 'EMBEDDING_ERROR',
+  fallback: ErrorCode,
 ): void {
   const port = parentPort;
   if (!port) return;
@@ -47,6 +52,12 @@ export function serveRequests<P, R>(
       },
     );
   });
+}
+
+/** From inside a pool worker: a line for the pool's `log`. */
+export function logToParent(message: string): void {
+  const log: WorkerLog = { log: message };
+  parentPort?.postMessage(log);
 }
 
 function toFailure(error: unknown, fallback: ErrorCode): WorkerFailure {

@@ -1,13 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryError } from '../../src/core/index.js';
-import { createWorkerPool, type WorkerPool } from '../../src/embeddings/worker-pool.js';
+import { createWorkerPool, type WorkerPool } from '../../src/core/worker-pool.js';
 import type { PoolJob } from './fixtures/pool-worker.js';
 
 const WORKER = new URL('./fixtures/pool-worker.ts', import.meta.url);
 const pools: WorkerPool<PoolJob, unknown>[] = [];
 
-function pool(size = 1, url = WORKER): WorkerPool<PoolJob, unknown> {
-  const made = createWorkerPool<PoolJob, unknown>({ url, size, name: 'test-model' });
+function pool(
+  size = 1,
+  url = WORKER,
+  more: { workerData?: unknown; log?: (line: string) => void } = {},
+): WorkerPool<PoolJob, unknown> {
+  const made = createWorkerPool<PoolJob, unknown>({
+    url,
+    size,
+    name: 'test-model',
+    errorCode: 'EMBEDDING_ERROR',
+    ...more,
+  });
   pools.push(made);
   return made;
 }
@@ -26,6 +36,17 @@ afterEach(async () => {
 });
 
 describe('createWorkerPool', () => {
+  it("hands each worker the pool's workerData and passes what a worker logs to the pool's log", async () => {
+    const lines: string[] = [];
+    const workers = pool(1, WORKER, {
+      workerData: { db: '/tmp/x.db', n: 3 },
+      log: (line) => lines.push(line),
+    });
+    expect(await workers.run({ do: 'data' })).toEqual({ db: '/tmp/x.db', n: 3 });
+    expect(await workers.run({ do: 'log', message: 'the index is loading' })).toBe('logged');
+    expect(lines).toEqual(['the index is loading']);
+  });
+
   it('starts no worker before the first job, then answers jobs in a worker thread', async () => {
     const workers = pool();
     expect(workers.running).toBe(0);

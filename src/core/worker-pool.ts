@@ -1,6 +1,6 @@
 import { type Transferable, Worker } from 'node:worker_threads';
-import { MemoryError } from '../core/index.js';
-import { fromFailure, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
+import { type ErrorCode, MemoryError } from './errors.js';
+import { fromFailure, type WorkerLog, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -10,6 +10,12 @@ export interface WorkerPoolOptions {
   size: number;
   /** Names the workers in error messages, e.g. `use-lite-512`. */
   name: string;
+  /** The code of the errors the pool makes (a worker that crashed, could not start) and of uncoded throws. */
+  errorCode: ErrorCode;
+  /** Given to each worker as `workerData` (structured-cloned). */
+  workerData?: unknown;
+  /** Receives what a worker reports with `logToParent`. */
+  log?: (message: string) => void;
 }
 
 /** Workers running a module's jobs off the main thread. */
@@ -43,16 +49,17 @@ export function createWorkerPool<P, R>(options: WorkerPoolOptions): WorkerPool<P
   let nextId = 0;
 
   const spawn = (): Slot<R> => {
-    const worker = startWorker(options.url);
+    const worker = startWorker(options.url, options.workerData);
     worker.unref();
     const slot: Slot<R> = { worker, jobs: new Map() };
     slots.push(slot);
-    worker.on('message', (reply: WorkerReply<R>) => {
+    worker.on('message', (reply: WorkerReply<R> | WorkerLog) => {
+      if ('log' in reply) return options.log?.(reply.log);
       const job = slot.jobs.get(reply.id);
       if (!job) return;
       forget(slot, reply.id);
       if (reply.ok) job.resolve(reply.result);
-      else job.reject(fromFailure(reply.error, 'EMBEDDING_ERROR'));
+      else job.reject(fromFailure(reply.error, options.errorCode));
     });
     // An uncaught error (the module failed to load, a throw outside a job, out of memory) ends the worker.
     worker.on('error', (error) => retire(slot, `failed: ${error.message}`, error));
@@ -78,7 +85,7 @@ export function createWorkerPool<P, R>(options: WorkerPoolOptions): WorkerPool<P
     for (const job of jobs) {
       job.reject(
         new MemoryError(
-          'EMBEDDING_ERROR',
+          options.errorCode,
           `the ${options.name} worker ${what}; the next call starts a new worker`,
           cause ? { cause } : undefined,
         ),
@@ -101,7 +108,7 @@ export function createWorkerPool<P, R>(options: WorkerPoolOptions): WorkerPool<P
       } catch (error) {
         // A Worker refused at construction, or the sources run without tsx installed.
         return Promise.reject(
-          new MemoryError('EMBEDDING_ERROR', `could not start the ${options.name} worker: ${reason(error)}`, {
+          new MemoryError(options.errorCode, `could not start the ${options.name} worker: ${reason(error)}`, {
             cause: error,
           }),
         );
@@ -116,7 +123,7 @@ export function createWorkerPool<P, R>(options: WorkerPoolOptions): WorkerPool<P
       } catch (error) {
         forget(slot, id);
         const message = `could not send a job to the ${options.name} worker: ${reason(error)}`;
-        reject(new MemoryError('EMBEDDING_ERROR', message, { cause: error }));
+        reject(new MemoryError(options.errorCode, message, { cause: error }));
       }
       return promise;
     },
@@ -136,11 +143,14 @@ export function createWorkerPool<P, R>(options: WorkerPoolOptions): WorkerPool<P
  * worker, and on Node 20 a loader given with `--import` does not reach a worker's entry module; so the worker
  * registers tsx itself (a dev dependency, present wherever the sources run) and then imports the module.
  */
-function startWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+function startWorker(url: URL, workerData: unknown): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(url.href);
-  return new Worker(`import(${tsx}).then((tsx) => tsx.tsImport(${entry}, ${entry}))`, { eval: true });
+  return new Worker(`import(${tsx}).then((tsx) => tsx.tsImport(${entry}, ${entry}))`, {
+    eval: true,
+    workerData,
+  });
 }
 
 function reason(error: unknown): string {
