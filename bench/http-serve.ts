@@ -1,11 +1,11 @@
 /**
  * The server side of `bench/http.ts`, in a process of its own as `slmem serve` runs: opens the bench store with
- * hash embeddings and the result cache on (the defaults), loads the vector index, listens on a free loopback
- * port and prints one JSON line `{ "url", "warmSec" }` on stdout. It closes when its stdin ends, so it never
- * outlives the bench.
+ * hash embeddings, the result cache on and `readers` worker threads (the defaults of `slmem serve`), loads the
+ * vector index, listens on a free loopback port and prints one JSON line `{ "url", "warmSec" }` on stdout. It
+ * closes when its stdin ends, so it never outlives the bench.
  *
  * @example
- * // tsx bench/http-serve.ts /tmp/slmem-http-bench/store.db
+ * // tsx bench/http-serve.ts /tmp/slmem-http-bench/store.db [readers]
  */
 import { performance } from 'node:perf_hooks';
 import { startHttpServer } from '../src/http/index.js';
@@ -19,6 +19,7 @@ if (!db) {
 const memory = await SelfLearningMemory.open({
   db,
   embeddings: { provider: 'hash' },
+  readers: Number(process.argv[3] ?? 1),
   log: (message) => process.stderr.write(`bench server: ${message}\n`),
 });
 const started = performance.now();

@@ -10,6 +10,10 @@ export interface HttpRow {
   /** Seconds the server took to load the vector index before listening (`warm()`). */
   warmSec: number;
   api: ApiStats[];
+  /** The same routes while heavy clients call retrieve and playbook back to back. */
+  busy: ApiStats[];
+  /** What the heavy clients got done meanwhile. */
+  heavy: { calls: number; failed: number; perSec: number };
   pages: PageStats[];
 }
 
@@ -40,6 +44,22 @@ export function httpTable(rows: readonly HttpRow[]): string {
       kb(last?.api.find((a) => a.name === name)?.meanBytes),
     ]),
   );
+  const busy = formatTable(
+    ['endpoint', ...rows.map((r) => `${sizeLabel(r.episodes)}: p95 alone / busy ms (×)`)],
+    names((r) => r.busy).map((name) => [
+      name,
+      ...rows.map((r) => {
+        const alone = r.api.find((a) => a.name === name);
+        const loaded = r.busy.find((a) => a.name === name);
+        return alone && loaded
+          ? `${ms(alone.p95)} / ${ms(loaded.p95)} (${(loaded.p95 / alone.p95).toFixed(1)})`
+          : '-';
+      }),
+    ]),
+  );
+  const heavy = rows
+    .map((r) => `${sizeLabel(r.episodes)}: ${r.heavy.perSec.toFixed(0)} heavy calls/s`)
+    .join('; ');
   const pages = formatTable(
     ['page view (cold load)', ...rows.map((r) => `${sizeLabel(r.episodes)}: median (min-max) ms`)],
     names((r) => r.pages).map((name) => [
@@ -53,7 +73,11 @@ export function httpTable(rows: readonly HttpRow[]): string {
   const stores = rows
     .map((r) => `${sizeLabel(r.episodes)}: ${r.patterns} patterns, index load ${r.warmSec.toFixed(2)} s`)
     .join('; ');
-  return `HTTP API over a real socket (${stores})\n${api}\n\nweb page in headless Chromium\n${pages}`;
+  return (
+    `HTTP API over a real socket (${stores})\n${api}\n\n` +
+    `while busy: beside 4 clients calling retrieve and playbook back to back (${heavy})\n${busy}\n\n` +
+    `web page in headless Chromium\n${pages}`
+  );
 }
 
 function kb(bytes: number | undefined): string {

@@ -24,6 +24,8 @@ import { type HttpRow, httpTable } from './http-table.js';
 import { createRng, type Rng } from './rng.js';
 
 const SEED = 20_261_129;
+/** Clients calling retrieve and playbook back to back while every route is timed again: the issue's "4 heavy". */
+const HEAVY_CLIENTS = 4;
 const WEEK = 7 * 24 * 3600 * 1000;
 const FIRST_MONDAY = Date.UTC(2026, 0, 5);
 const log = (message: string) =>
@@ -69,10 +71,13 @@ interface GrowContext {
 }
 
 /** `bench/http-serve.ts` in a child process: its own event loop, as `slmem serve` would have. */
-async function serve(db: string): Promise<{ url: string; warmSec: number; stop(): Promise<void> }> {
+async function serve(
+  db: string,
+  readers: number,
+): Promise<{ url: string; warmSec: number; stop(): Promise<void> }> {
   const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
   const script = fileURLToPath(new URL('http-serve.ts', import.meta.url));
-  const child = spawn(tsx, [script, db], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(tsx, [script, db, String(readers)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const lines = createInterface({ input: child.stdout });
   const first = await Promise.race([
@@ -92,6 +97,35 @@ async function serve(db: string): Promise<{ url: string; warmSec: number; stop()
   };
 }
 
+/** Heavy clients (bench/http-load.ts) in a child process, calling retrieve and playbook until `stop`. */
+async function heavyLoad(url: string, clients: number, texts: readonly string[]) {
+  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+  const script = fileURLToPath(new URL('http-load.ts', import.meta.url));
+  const child = spawn(tsx, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const said: string[] = [];
+  let heard: (() => void) | undefined;
+  lines.on('line', (line) => {
+    said.push(line);
+    heard?.();
+  });
+  const next = () =>
+    new Promise<string>((resolve) => {
+      const take = () => (said.length > 0 ? resolve(said.shift() as string) : (heard = take));
+      take();
+    });
+  child.stdin.write(`${JSON.stringify({ url, clients, texts })}\n`);
+  if ((await next()) !== 'ready') throw new Error('the heavy clients did not start');
+  const started = performance.now();
+  return {
+    async stop(): Promise<{ calls: number; failed: number; perSec: number }> {
+      child.stdin.end();
+      const done = JSON.parse(await next()) as { calls: number; failed: number };
+      return { ...done, perSec: done.calls / ((performance.now() - started) / 1000) };
+    },
+  };
+}
+
 /** The views issue 12 names, each with the element that says it is drawn. */
 const pageTargets = (facts: StoreFacts): PageTarget[] => [
   { name: 'page: episodes list', route: '/episodes', testid: 'episode-row' },
@@ -101,8 +135,15 @@ const pageTargets = (facts: StoreFacts): PageTarget[] => [
 ];
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      'api-only': { type: 'boolean', default: false },
+      readers: { type: 'string', default: '1' },
+    },
+  });
   const quick = values.quick;
+  const withPages = !values['api-only'];
   const sizes = quick ? [1000] : [1000, 10_000];
   const counts = quick ? { n: 50, warmup: 10, loads: 3 } : { n: 200, warmup: 20, loads: 10 };
   const datasets = new URL('../../shared/datasets/', import.meta.url);
@@ -124,15 +165,22 @@ async function main(): Promise<number> {
       const { copy, facts, patterns } = await grow(memory, { dir, sources, rng }, stored, size);
       stored = size;
       log(`${size} episodes stored (${patterns} patterns); starting the server on a copy`);
-      const server = await serve(copy);
+      const server = await serve(copy, Number(values.readers));
       try {
         log(
           `server at ${server.url} (vector index loaded in ${server.warmSec.toFixed(2)} s); timing the API`,
         );
         const api = await measureApi(server.url, apiTargets(facts), counts);
-        log(`${size}: API timed; loading the page in Chromium`);
-        const pages = await measurePages(server.url, pageTargets(facts), counts.loads);
-        rows.push({ episodes: size, patterns, warmSec: server.warmSec, api, pages });
+        log(`${size}: API timed alone; again beside ${HEAVY_CLIENTS} clients calling retrieve and playbook`);
+        const load = await heavyLoad(server.url, HEAVY_CLIENTS, facts.texts);
+        const busy = await measureApi(server.url, apiTargets(facts), counts);
+        const heavy = await load.stop();
+        log(
+          `${size}: the heavy clients made ${heavy.calls} calls (${heavy.perSec.toFixed(0)}/s, ${heavy.failed} failed)`,
+        );
+        log(`${size}: ${withPages ? 'loading the page in Chromium' : 'pages skipped (--api-only)'}`);
+        const pages = withPages ? await measurePages(server.url, pageTargets(facts), counts.loads) : [];
+        rows.push({ episodes: size, patterns, warmSec: server.warmSec, api, busy, heavy, pages });
       } finally {
         await server.stop();
       }
@@ -151,7 +199,7 @@ async function main(): Promise<number> {
     );
   const seconds = (performance.now() - started) / 1000;
   log(`done in ${seconds.toFixed(0)} s`);
-  if (quick) return 0;
+  if (quick || !withPages) return 0;
   const top = rows.at(-1);
   const results = {
     machine: {
@@ -167,11 +215,13 @@ async function main(): Promise<number> {
       'SQLite temp file, hash embeddings, result cache on; server in a child process (tsx) on 127.0.0.1, no token; ' +
       `client: fetch from the bench process, one request at a time, keep-alive, timed to the last body byte; ` +
       `${counts.n} requests per endpoint after ${counts.warmup} warm-up; retrieve/playbook/q with a new task text each; ` +
+      `busy: the same again while ${HEAVY_CLIENTS} clients in another process call retrieve and playbook back to back with new texts; ` +
       `page: ${counts.loads} cold loads (new browser context) per view in /usr/bin/chromium headless, ms from navigation start to the frame showing the element`,
     summary: top && {
       episodes: top.episodes,
       pageLoadMedianMs: Object.fromEntries(top.pages.map((p) => [p.name, p.median])),
       apiP95Ms: Object.fromEntries(top.api.map((s) => [s.name, s.p95])),
+      apiP95BusyMs: Object.fromEntries(top.busy.map((s) => [s.name, s.p95])),
     },
     sizes: rows,
   };

@@ -91,6 +91,7 @@ const MemoryOptionsSchema = z.object({
       error: 'expected false or { maxEntries?: positive integer, ttlMs?: milliseconds }',
     })
     .optional(),
+  readers: z.number().int().min(0).max(64).optional(),
   log: fn('a function (message: string) => void').optional(),
 });
 

@@ -54,6 +54,13 @@ export interface MemoryOptions {
   playbook?: Partial<PlaybookSettings>;
   /** The retrieval result cache (LRU + TTL, invalidated by any write): default 500 entries, 60 s; `false` turns it off. */
   queryCache?: { maxEntries?: number; ttlMs?: number } | false;
+  /**
+   * Worker threads that answer `retrieve`, `playbook` and `searchPatterns`, each with its own connection to the
+   * store (default 0: the calling thread answers). A server sets 1 or more, so that these calls, the heaviest,
+   * never hold up cheap ones waiting on its event loop. Each costs a connection and its own caches. Needs `db`
+   * (not `:memory:`), embeddings given as a config rather than a provider object, and the system clock.
+   */
+  readers?: number;
   /** Where background problems are reported (default: one line on stderr). */
   log?: (message: string) => void;
 }

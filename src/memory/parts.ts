@@ -20,6 +20,7 @@ import { openStorage, type StorageBackend } from '../storage/index.js';
 import { CachedRetriever } from './cached-retriever.js';
 import { defaultDbPath, defaultNamespace, type MemoryOptions } from './options.js';
 import { checkMemoryOptions } from './options-schema.js';
+import { Readers, readerConfig } from './readers.js';
 
 /** What a memory is made of, every default filled: built once by `openParts`, owned by the facade. */
 export interface MemoryParts {
@@ -35,6 +36,8 @@ export interface MemoryParts {
   /** Embeds what is written, in the background; absent when embeddings are off. */
   indexer: VectorIndexer | undefined;
   retriever: CachedRetriever;
+  /** Worker threads that answer the calls that rank; absent when they run on the calling thread. */
+  readers: Readers | undefined;
 }
 
 /** Checks the options, opens (and creates or migrates) the store and builds the parts around it. */
@@ -44,9 +47,12 @@ export async function openParts(input: MemoryOptions): Promise<MemoryParts> {
   if (asked !== undefined) checkNamespace(asked, 'namespace');
   const options = checkMemoryOptions(input);
   const namespace = checkNamespace(options.namespace ?? defaultNamespace(), 'namespace');
+  const db = options.db ?? defaultDbPath();
+  // Checked before the store opens: a refusal leaves nothing behind.
+  const readers = options.readers ? readerConfig(options, db, namespace) : undefined;
   const storage =
     options.storage ??
-    (await openStorage(options.db ?? defaultDbPath(), {
+    (await openStorage(db, {
       namespace,
       sqlite: {
         ...pick(options, ['durability', 'vectorIndex', 'readOnly']),
@@ -54,7 +60,22 @@ export async function openParts(input: MemoryOptions): Promise<MemoryParts> {
       },
       ...(options.postgres ? { postgres: options.postgres } : {}),
     }));
-  return buildParts(storage, options);
+  const parts = buildParts(storage, options);
+  if (readers && options.readers) parts.readers = new Readers(readers, options.readers, parts.log);
+  return parts;
+}
+
+/**
+ * Loads the in-memory search index of the stored vectors (see `SelfLearningMemory.warm`): the readers' when there
+ * are readers, else this thread's.
+ */
+export async function warmParts(parts: MemoryParts): Promise<{ vectors: number }> {
+  const { storage, provider, readers } = parts;
+  if (readers) return readers.warm();
+  if (!provider) return { vectors: 0 };
+  return {
+    vectors: (await storage.warmVectors?.({ provider: provider.id, dims: provider.dimensions })) ?? 0,
+  };
 }
 
 function buildParts(storage: StorageBackend, options: MemoryOptions): MemoryParts {
@@ -89,6 +110,7 @@ function buildParts(storage: StorageBackend, options: MemoryOptions): MemoryPart
       log,
       queryCache: options.queryCache,
     }),
+    readers: undefined,
   };
 }
 

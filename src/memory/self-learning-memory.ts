@@ -31,6 +31,7 @@ import {
   OutcomeSchema,
   PatternFilterSchema,
   PatternSearchInputSchema,
+  PlaybookInputSchema,
   ProgressQuerySchema,
   parseInput,
   RetrieveInputSchema,
@@ -42,7 +43,7 @@ import { playbookFor } from './advice.js';
 import * as collaboration from './collaboration.js';
 import * as interchange from './interchange.js';
 import type { MemoryOptions } from './options.js';
-import { type MemoryParts, openParts } from './parts.js';
+import { type MemoryParts, openParts, warmParts } from './parts.js';
 import { type PruneOptions, type PruneReport, pruneEpisodes } from './prune.js';
 import { restoreMemory } from './restore.js';
 import { type MemoryStats, memoryStats } from './stats.js';
@@ -155,20 +156,24 @@ export class SelfLearningMemory implements AsyncDisposable {
    * episodes not embedded yet are still found by their words.
    */
   async retrieve(input: RetrieveInput): Promise<RetrievalResult> {
-    const { retriever } = this.#live;
-    return retriever.retrieve(parseInput(RetrieveInputSchema, input, 'retrieve'), false);
+    const { retriever, readers } = this.#live;
+    const query = parseInput(RetrieveInputSchema, input, 'retrieve');
+    return readers ? readers.retrieve(query) : retriever.retrieve(query, false);
   }
 
   /** Patterns by meaning and words, weighted by how well they worked. */
   async searchPatterns(input: PatternQuery): Promise<FoundPattern[]> {
-    const { retriever } = this.#live;
-    return retriever.searchPatterns(parseInput(PatternSearchInputSchema, input, 'search patterns'));
+    const { retriever, readers } = this.#live;
+    const query = parseInput(PatternSearchInputSchema, input, 'search patterns');
+    return readers ? readers.searchPatterns(query) : retriever.searchPatterns(query);
   }
 
   /** Ordered steps, pitfalls and a confidence for a task, built from the best matching experience. */
   async playbook(input: PlaybookRequest): Promise<Playbook> {
-    const { retriever, playbookSettings } = this.#live;
-    return playbookFor({ retriever, settings: playbookSettings }, input);
+    const { retriever, playbookSettings, readers } = this.#live;
+    if (!readers) return playbookFor({ retriever, settings: playbookSettings }, input);
+    // Checked here, so that bad input gets the same error whichever thread answers.
+    return readers.playbook(parseInput(PlaybookInputSchema, input, 'playbook'));
   }
 
   /**
@@ -260,11 +265,7 @@ export class SelfLearningMemory implements AsyncDisposable {
    * goes. Resolves to how many vectors the index holds: 0 without embeddings or on PostgreSQL.
    */
   async warm(): Promise<{ vectors: number }> {
-    const { storage, provider } = this.#live;
-    if (!provider) return { vectors: 0 };
-    return {
-      vectors: (await storage.warmVectors?.({ provider: provider.id, dims: provider.dimensions })) ?? 0,
-    };
+    return warmParts(this.#live);
   }
 
   /**
@@ -398,6 +399,7 @@ export class SelfLearningMemory implements AsyncDisposable {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      await this.#parts.readers?.close();
       await this.#parts.indexer?.flush();
     } finally {
       await this.#parts.storage.close();

@@ -2,6 +2,7 @@ import type { EmbeddingProvider } from '../embeddings/index.js';
 import type { VectorIndexer } from '../retrieval/index.js';
 import type { StorageBackend, StorageStats } from '../storage/index.js';
 import type { CachedRetriever, RetrieverCacheStats } from './cached-retriever.js';
+import type { Readers } from './readers.js';
 
 /** What `stats()` reports: the store's counts, the embeddings' coverage and the caches' hit counts. */
 export interface MemoryStats extends StorageStats, RetrieverCacheStats {
@@ -23,13 +24,15 @@ export interface StatsDeps {
   provider: EmbeddingProvider | undefined;
   indexer: VectorIndexer | undefined;
   retriever: CachedRetriever;
+  readers: Readers | undefined;
 }
 
 export async function memoryStats(deps: StatsDeps): Promise<MemoryStats> {
-  const { storage, provider, indexer, retriever } = deps;
-  const [stored, vectors] = await Promise.all([
+  const { storage, provider, indexer, retriever, readers } = deps;
+  const [stored, vectors, caches] = await Promise.all([
     storage.stats(),
     provider ? storage.countVectors(provider.id) : undefined,
+    readers ? readers.cacheStats() : retriever.stats(),
   ]);
   return {
     ...stored,
@@ -42,6 +45,6 @@ export async function memoryStats(deps: StatsDeps): Promise<MemoryStats> {
             pending: indexer?.pending ?? 0,
           }
         : null,
-    ...retriever.stats(),
+    ...caches,
   };
 }

@@ -1,0 +1,41 @@
+/**
+ * A reader worker (see `Readers`): opens the memory its `workerData` describes on the first job and answers the
+ * calls that rank, with the same parts the facade uses. Its own logs reach the caller's logger through the pool.
+ */
+import { workerData } from 'node:worker_threads';
+import { logToParent, serveRequests } from '../core/worker-protocol.js';
+import { playbookFor } from './advice.js';
+import { type MemoryParts, openParts, warmParts } from './parts.js';
+import type { ReaderConfig, ReaderJob } from './readers.js';
+
+const config = workerData as ReaderConfig;
+let opened: Promise<MemoryParts> | undefined;
+
+function parts(): Promise<MemoryParts> {
+  if (!opened) {
+    opened = openParts({ ...config, log: logToParent });
+    // A failed open (the server was down) is tried again by the next job.
+    opened.catch(() => {
+      opened = undefined;
+    });
+  }
+  return opened;
+}
+
+serveRequests<ReaderJob, unknown>(async (job) => {
+  const live = await parts();
+  switch (job.method) {
+    case 'retrieve':
+      return { result: await live.retriever.retrieve(job.input, false) };
+    case 'playbook':
+      return {
+        result: await playbookFor({ retriever: live.retriever, settings: live.playbookSettings }, job.input),
+      };
+    case 'searchPatterns':
+      return { result: await live.retriever.searchPatterns(job.input) };
+    case 'warm':
+      return { result: await warmParts(live) };
+    case 'cacheStats':
+      return { result: live.retriever.stats() };
+  }
+}, 'INTERNAL');

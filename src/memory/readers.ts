@@ -1,0 +1,119 @@
+import { MemoryError, type PlaybookRequest } from '../core/index.js';
+import { createWorkerPool, type WorkerPool } from '../core/worker-pool.js';
+import type { EmbeddingsConfig } from '../embeddings/index.js';
+import type { Playbook } from '../learning/index.js';
+import type { FoundPattern, PatternQuery, RetrievalQuery, RetrievalResult } from '../retrieval/index.js';
+import type { RetrieverCacheStats } from './cached-retriever.js';
+import type { MemoryOptions } from './options.js';
+
+/** What a reader worker opens: the options of the memory that started it that are plain data. */
+export type ReaderConfig = Pick<
+  MemoryOptions,
+  'namespace' | 'sqlite' | 'postgres' | 'retrieval' | 'playbook' | 'queryCache' | 'limits' | 'rewardWeights'
+> & { db: string; embeddings?: EmbeddingsConfig | false };
+
+/** A job for a reader worker. */
+export type ReaderJob =
+  | { method: 'retrieve'; input: RetrievalQuery }
+  | { method: 'playbook'; input: PlaybookRequest }
+  | { method: 'searchPatterns'; input: PatternQuery }
+  | { method: 'warm' }
+  | { method: 'cacheStats' };
+
+/**
+ * The calls that rank (retrieve, playbook, searchPatterns) answered by worker threads, each with a connection of
+ * its own to the same store, so that they never hold up cheaper calls on the caller's event loop. A worker reads
+ * what is committed; its result cache is keyed by the store's write generation like the caller's, so a write
+ * acknowledged here is seen by the next call there.
+ */
+export class Readers {
+  readonly #pool: WorkerPool<ReaderJob, unknown>;
+  readonly size: number;
+
+  constructor(config: ReaderConfig, size: number, log: (message: string) => void) {
+    this.size = size;
+    this.#pool = createWorkerPool<ReaderJob, unknown>({
+      url: workerUrl(),
+      size,
+      name: 'reader',
+      errorCode: 'INTERNAL',
+      workerData: config,
+      log,
+    });
+  }
+
+  retrieve(input: RetrievalQuery): Promise<RetrievalResult> {
+    return this.#pool.run({ method: 'retrieve', input }) as Promise<RetrievalResult>;
+  }
+
+  playbook(input: PlaybookRequest): Promise<Playbook> {
+    return this.#pool.run({ method: 'playbook', input }) as Promise<Playbook>;
+  }
+
+  searchPatterns(input: PatternQuery): Promise<FoundPattern[]> {
+    return this.#pool.run({ method: 'searchPatterns', input }) as Promise<FoundPattern[]>;
+  }
+
+  /** Starts every worker and loads its search index; resolves to the vectors one of them holds. */
+  async warm(): Promise<{ vectors: number }> {
+    const warmed = await Promise.all(
+      Array.from(
+        { length: this.size },
+        () => this.#pool.run({ method: 'warm' }) as Promise<{ vectors: number }>,
+      ),
+    );
+    return warmed[0] ?? { vectors: 0 };
+  }
+
+  /** The result and query-embedding caches of a worker (they live there, not with the caller). */
+  cacheStats(): Promise<RetrieverCacheStats> {
+    return this.#pool.run({ method: 'cacheStats' }) as Promise<RetrieverCacheStats>;
+  }
+
+  /** Lets the calls in flight finish, then ends the workers. */
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+}
+
+/**
+ * The reader workers' configuration from the memory's options, or INVALID_INPUT naming what cannot be sent to
+ * a worker (a backend object, an embedding provider object, a custom clock or random source, an in-memory
+ * database, which another connection cannot see).
+ */
+export function readerConfig(options: MemoryOptions, db: string, namespace: string): ReaderConfig {
+  const refuse = (what: string) =>
+    new MemoryError('INVALID_INPUT', `readers run in worker threads and cannot use ${what}; set readers: 0`, {
+      details: { field: 'readers' },
+    });
+  if (options.storage) throw refuse('a storage object (give db instead)');
+  if (db === ':memory:' || db === 'file::memory:') throw refuse('an in-memory database');
+  if (options.clock || options.random) throw refuse('a custom clock or random source');
+  const { embeddings } = options;
+  if (embeddings && 'embed' in embeddings) throw refuse('an EmbeddingProvider object (give its config)');
+  return {
+    db,
+    namespace,
+    // A reader never writes: the file is opened read-only (no checkpoints of its own), a server gets a small pool.
+    sqlite: { ...options.sqlite, ...pickSqlite(options), readOnly: true },
+    postgres: { poolSize: 2, ...options.postgres },
+    ...(embeddings === undefined ? {} : { embeddings }),
+    ...(options.retrieval ? { retrieval: options.retrieval } : {}),
+    ...(options.playbook ? { playbook: options.playbook } : {}),
+    ...(options.queryCache === undefined ? {} : { queryCache: options.queryCache }),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.rewardWeights ? { rewardWeights: options.rewardWeights } : {}),
+  };
+}
+
+function pickSqlite(options: MemoryOptions) {
+  return {
+    ...(options.vectorIndex ? { vectorIndex: options.vectorIndex } : {}),
+    ...(options.durability ? { durability: options.durability } : {}),
+  };
+}
+
+function workerUrl(): URL {
+  const built = new URL('./reader-worker.js', import.meta.url);
+  return import.meta.url.endsWith('.ts') ? new URL('./reader-worker.ts', import.meta.url) : built;
+}
