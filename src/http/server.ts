@@ -1,7 +1,9 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { MemoryError } from '../core/index.js';
 import type { SelfLearningMemory } from '../memory/index.js';
+import { logAbortedRequests } from './aborts.js';
 import { createHttpApp, type HttpAppOptions } from './app.js';
 import { checkTokens } from './guard.js';
 import { MCP_PATH } from './mcp.js';
@@ -11,6 +13,8 @@ export interface HttpServerOptions extends Omit<HttpAppOptions, 'listening'> {
   host?: string;
   /** Default 7077 (`startMcpHttpServer`: 3333); 0 picks a free port. */
   port?: number;
+  /** Where the server's one-line notices go (an aborted request); default stderr. */
+  log?: (message: string) => void;
 }
 
 export interface HttpServer {
@@ -23,7 +27,7 @@ export interface HttpServer {
 
 /**
  * Serves the memory over HTTP: the REST API, the web page and MCP at `/mcp`, one process and one open memory
- * for all of them. The memory is not closed here.
+ * for all of them. The memory is not closed here. A request cut short is one line on `log`.
  *
  * @example
  * const http = await startHttpServer(memory, { port: 7077, token: process.env.SLMEM_TOKEN });
@@ -36,10 +40,13 @@ export async function startHttpServer(
 ): Promise<HttpServer> {
   const host = options.host ?? '127.0.0.1';
   checkTokens({ host, token: options.token, namespaceTokens: options.namespaceTokens ?? [] });
+  const log = options.log ?? ((message: string) => console.error(message));
   let port = 0;
   const http = createHttpApp(memory, { ...options, listening: () => ({ host, port }) });
   const asked = options.port ?? 7077;
-  const server = serve({ fetch: http.app.fetch, hostname: host, port: asked });
+  const server = createAdaptorServer({ fetch: http.app.fetch, hostname: host }) as Server;
+  logAbortedRequests(server, log);
+  server.listen(asked, host);
   await new Promise<void>((done, fail) => {
     const failed = (error: NodeJS.ErrnoException) =>
       fail(
@@ -62,7 +69,7 @@ export async function startHttpServer(
       // Stop taking connections, end the open ones (SSE streams among them), and only then close the sessions
       // and the namespaces' memories: no request can reach a memory being closed.
       const closed = new Promise<void>((done) => server.close(() => done()));
-      if ('closeAllConnections' in server) server.closeAllConnections();
+      server.closeAllConnections();
       await closed;
       await http.close();
     },
