@@ -6,9 +6,10 @@ import type { SelfLearningMemory } from '../memory/index.js';
 import { logAbortedRequests } from './aborts.js';
 import { createHttpApp, type HttpAppOptions } from './app.js';
 import { checkTokens } from './guard.js';
+import { type ServerLimits, serverLimits } from './limits.js';
 import { MCP_PATH } from './mcp.js';
 
-export interface HttpServerOptions extends Omit<HttpAppOptions, 'listening'> {
+export interface HttpServerOptions extends Omit<HttpAppOptions, 'listening'>, Partial<ServerLimits> {
   /** Default 127.0.0.1; anything else needs a token. */
   host?: string;
   /** Default 7077 (`startMcpHttpServer`: 3333); 0 picks a free port. */
@@ -16,6 +17,12 @@ export interface HttpServerOptions extends Omit<HttpAppOptions, 'listening'> {
   /** Where the server's one-line notices go (an aborted request); default stderr. */
   log?: (message: string) => void;
 }
+
+/**
+ * Node looks for requests past their timeout on an interval (30 s by default, which would let a slow client
+ * keep its socket that much longer); each look walks only the requests still arriving.
+ */
+const TIMEOUT_CHECK_MS = 1_000;
 
 export interface HttpServer {
   /** The server's root, e.g. `http://127.0.0.1:7077`: the page; the API under `/api`. */
@@ -27,7 +34,8 @@ export interface HttpServer {
 
 /**
  * Serves the memory over HTTP: the REST API, the web page and MCP at `/mcp`, one process and one open memory
- * for all of them. The memory is not closed here. A request cut short is one line on `log`.
+ * for all of them. The memory is not closed here. Clients are held to `ServerLimits` (timeouts in seconds); a
+ * request cut short is one line on `log`.
  *
  * @example
  * const http = await startHttpServer(memory, { port: 7077, token: process.env.SLMEM_TOKEN });
@@ -40,11 +48,21 @@ export async function startHttpServer(
 ): Promise<HttpServer> {
   const host = options.host ?? '127.0.0.1';
   checkTokens({ host, token: options.token, namespaceTokens: options.namespaceTokens ?? [] });
+  const limits = serverLimits(options);
   const log = options.log ?? ((message: string) => console.error(message));
   let port = 0;
   const http = createHttpApp(memory, { ...options, listening: () => ({ host, port }) });
   const asked = options.port ?? 7077;
-  const server = createAdaptorServer({ fetch: http.app.fetch, hostname: host }) as Server;
+  const server = createAdaptorServer({
+    fetch: http.app.fetch,
+    hostname: host,
+    serverOptions: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    },
+  }) as Server;
   logAbortedRequests(server, log);
   server.listen(asked, host);
   await new Promise<void>((done, fail) => {
