@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { parseInput } from '../core/index.js';
 
 /**
- * How long a client may take, so that slow clients cannot keep the server's sockets (Node's own defaults let a
- * request take 5 minutes). An API request's head is one packet and its body at most 4 MiB, so seconds are
- * plenty; none of these cuts a response that takes long, such as MCP's SSE stream: Node stops timing a request
- * once it has arrived whole.
+ * How long a client may take and how many connections one address may hold, so that slow or greedy clients
+ * cannot keep the server's sockets (Node's own defaults let a request take 5 minutes). An API request's head is
+ * one packet and its body at most 4 MiB, so seconds are plenty; none of the timeouts cuts a response that takes
+ * long, such as MCP's SSE stream: Node stops timing a request once it has arrived whole.
  */
 export interface ServerLimits {
   /** The request line and headers must arrive within this (default 10 s; no more than `requestTimeoutMs`). */
@@ -17,6 +17,11 @@ export interface ServerLimits {
    * Node's fetch (undici) stops reusing one, so a client does not send on a connection the server is closing.
    */
   keepAliveTimeoutMs: number;
+  /**
+   * Open connections one client address may hold (default 64); the next is answered 429 and closed. An MCP
+   * client holds its SSE stream and one or two for calls, a browser six; on loopback all local clients share it.
+   */
+  maxClientConnections: number;
 }
 
 const LimitsSchema = z
@@ -24,6 +29,7 @@ const LimitsSchema = z
     headersTimeoutMs: z.number().int().min(1).default(10_000),
     requestTimeoutMs: z.number().int().min(1).default(30_000),
     keepAliveTimeoutMs: z.number().int().min(1).default(5_000),
+    maxClientConnections: z.number().int().min(1).default(64),
   })
   .refine((limits) => limits.headersTimeoutMs <= limits.requestTimeoutMs, {
     message: 'headersTimeoutMs must not exceed requestTimeoutMs: the headers are part of the request',
@@ -32,10 +38,10 @@ const LimitsSchema = z
 
 /** The limits given, defaults filled; INVALID_INPUT naming the option for a bad one. */
 export function serverLimits(options: Partial<ServerLimits>): ServerLimits {
-  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = options;
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxClientConnections } = options;
   return parseInput(
     LimitsSchema,
-    { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs },
+    { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxClientConnections },
     'HTTP server options',
   );
 }

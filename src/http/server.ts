@@ -5,6 +5,7 @@ import { MemoryError } from '../core/index.js';
 import type { SelfLearningMemory } from '../memory/index.js';
 import { logAbortedRequests } from './aborts.js';
 import { createHttpApp, type HttpAppOptions } from './app.js';
+import { capConnectionsPerClient } from './connection-cap.js';
 import { checkTokens } from './guard.js';
 import { type ServerLimits, serverLimits } from './limits.js';
 import { MCP_PATH } from './mcp.js';
@@ -14,7 +15,7 @@ export interface HttpServerOptions extends Omit<HttpAppOptions, 'listening'>, Pa
   host?: string;
   /** Default 7077 (`startMcpHttpServer`: 3333); 0 picks a free port. */
   port?: number;
-  /** Where the server's one-line notices go (an aborted request); default stderr. */
+  /** Where the server's one-line notices go (an aborted request, a client at its connection cap); default stderr. */
   log?: (message: string) => void;
 }
 
@@ -34,8 +35,8 @@ export interface HttpServer {
 
 /**
  * Serves the memory over HTTP: the REST API, the web page and MCP at `/mcp`, one process and one open memory
- * for all of them. The memory is not closed here. Clients are held to `ServerLimits` (timeouts in seconds); a
- * request cut short is one line on `log`.
+ * for all of them. The memory is not closed here. Clients are held to `ServerLimits` (timeouts in seconds, a
+ * cap on connections per address); a request cut short is one line on `log`.
  *
  * @example
  * const http = await startHttpServer(memory, { port: 7077, token: process.env.SLMEM_TOKEN });
@@ -63,6 +64,7 @@ export async function startHttpServer(
       connectionsCheckingInterval: TIMEOUT_CHECK_MS,
     },
   }) as Server;
+  const dropRefused = capConnectionsPerClient(server, limits.maxClientConnections, log);
   logAbortedRequests(server, log);
   server.listen(asked, host);
   await new Promise<void>((done, fail) => {
@@ -88,6 +90,7 @@ export async function startHttpServer(
       // and the namespaces' memories: no request can reach a memory being closed.
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
+      dropRefused();
       await closed;
       await http.close();
     },

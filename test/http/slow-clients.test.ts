@@ -149,5 +149,9 @@ describe('slow clients', () => {
       code: 'INVALID_INPUT',
       message: expect.stringMatching(/keepAliveTimeoutMs/),
     });
+    await expect(startHttpServer(memory, { port: 0, maxClientConnections: 0 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/maxClientConnections/),
+    });
   });
 });
