@@ -24,12 +24,20 @@ export interface ServerLimits {
   maxClientConnections: number;
 }
 
+/** The defaults, here once for the library and the CLI's flags. */
+export const DEFAULT_SERVER_LIMITS: Readonly<ServerLimits> = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxClientConnections: 64,
+};
+
 const LimitsSchema = z
   .object({
-    headersTimeoutMs: z.number().int().min(1).default(10_000),
-    requestTimeoutMs: z.number().int().min(1).default(30_000),
-    keepAliveTimeoutMs: z.number().int().min(1).default(5_000),
-    maxClientConnections: z.number().int().min(1).default(64),
+    headersTimeoutMs: z.number().int().min(1).default(DEFAULT_SERVER_LIMITS.headersTimeoutMs),
+    requestTimeoutMs: z.number().int().min(1).default(DEFAULT_SERVER_LIMITS.requestTimeoutMs),
+    keepAliveTimeoutMs: z.number().int().min(1).default(DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs),
+    maxClientConnections: z.number().int().min(1).default(DEFAULT_SERVER_LIMITS.maxClientConnections),
   })
   .refine((limits) => limits.headersTimeoutMs <= limits.requestTimeoutMs, {
     message: 'headersTimeoutMs must not exceed requestTimeoutMs: the headers are part of the request',
