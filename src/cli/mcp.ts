@@ -6,6 +6,7 @@ import type { Cli } from './context.js';
 import { withMemory } from './context.js';
 import { integer } from './parse.js';
 import {
+  connectionOptions,
   type HttpFlags,
   serveHttp,
   sessionIdleOption,
@@ -20,7 +21,7 @@ interface McpFlags extends HttpFlags {
 }
 
 export function registerMcpCommand(program: Command, cli: Cli): void {
-  program
+  const command = program
     .command('mcp')
     .description('serve the memory to agents over MCP: stdio (default) or Streamable HTTP with --http')
     .option('--http', 'serve Streamable HTTP at http://<host>:<port>/mcp instead of stdio')
@@ -28,7 +29,9 @@ export function registerMcpCommand(program: Command, cli: Cli): void {
     .option('--host <name>', 'HTTP address to bind; beyond loopback a token is required', '127.0.0.1')
     .addOption(tokenOption())
     .addOption(tokensFileOption())
-    .addOption(sessionIdleOption())
+    .addOption(sessionIdleOption());
+  for (const option of connectionOptions()) command.addOption(option);
+  command
     .addHelpText(
       'after',
       `

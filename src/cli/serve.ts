@@ -1,17 +1,26 @@
 import type { Command } from 'commander';
 import type { Cli } from './context.js';
 import { integer } from './parse.js';
-import { type HttpFlags, serveHttp, sessionIdleOption, tokenOption, tokensFileOption } from './serving.js';
+import {
+  connectionOptions,
+  type HttpFlags,
+  serveHttp,
+  sessionIdleOption,
+  tokenOption,
+  tokensFileOption,
+} from './serving.js';
 
 export function registerServeCommand(program: Command, cli: Cli): void {
-  program
+  const command = program
     .command('serve')
     .description('serve the memory over HTTP: a web page to browse it, a REST API, and MCP at /mcp')
     .option('--port <n>', 'HTTP port (0 picks a free one)', integer('--port', 0, 65_535), 7077)
     .option('--host <name>', 'address to bind; beyond loopback a token is required', '127.0.0.1')
     .addOption(tokenOption())
     .addOption(tokensFileOption())
-    .addOption(sessionIdleOption())
+    .addOption(sessionIdleOption());
+  for (const option of connectionOptions()) command.addOption(option);
+  command
     .addHelpText(
       'after',
       `

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { checkNamespace, MemoryError } from '../core/index.js';
-import { checkTokens, startHttpServer } from '../http/index.js';
+import { checkTokens, DEFAULT_SERVER_LIMITS, startHttpServer } from '../http/index.js';
 import type { SelfLearningMemory } from '../memory/index.js';
 import type { Cli } from './context.js';
 import { openMemory, withMemory } from './context.js';
@@ -15,6 +15,10 @@ export interface HttpFlags {
   token?: string;
   tokensFile?: string;
   sessionIdle: number;
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  maxClientConnections: number;
 }
 
 /**
@@ -29,6 +33,12 @@ export async function serveHttp(
 ): Promise<void> {
   const namespaceTokens = flags.tokensFile ? readTokensFile(flags.tokensFile) : [];
   checkTokens({ host: flags.host, token: flags.token, namespaceTokens });
+  if (flags.headersTimeout > flags.requestTimeout)
+    throw new MemoryError(
+      'INVALID_INPUT',
+      `--headers-timeout (${flags.headersTimeout} s) must not exceed --request-timeout (${flags.requestTimeout} s): ` +
+        'the headers are part of the request',
+    );
   await withMemory(command, cli, async (memory) => {
     const stopped = stopSignal();
     warmInBackground(memory, cli);
@@ -36,6 +46,11 @@ export async function serveHttp(
       host: flags.host,
       port: flags.port,
       idleTimeoutMs: flags.sessionIdle * 60_000,
+      headersTimeoutMs: flags.headersTimeout * 1000,
+      requestTimeoutMs: flags.requestTimeout * 1000,
+      keepAliveTimeoutMs: flags.keepAliveTimeout * 1000,
+      maxClientConnections: flags.maxClientConnections,
+      log: (message) => cli.stderr.line(message),
       ...(flags.token ? { token: flags.token } : {}),
       namespaceTokens,
       memoryFor: (namespace) => openMemory(command, cli, { namespace }),
@@ -83,6 +98,29 @@ export function sessionIdleOption(): Option {
   return new Option('--session-idle <minutes>', 'MCP sessions with no request for this long are closed')
     .argParser(integer('--session-idle', 1, 24 * 60))
     .default(30);
+}
+
+/**
+ * How long a client may take and how many connections one address may hold: a client that sends its request
+ * slowly, or keeps many connections, cannot hold the server's sockets.
+ */
+export function connectionOptions(): Option[] {
+  const limits = DEFAULT_SERVER_LIMITS;
+  const seconds = (flag: string, what: string, ms: number, max: number) =>
+    new Option(`${flag} <seconds>`, what).argParser(integer(flag, 1, max)).default(ms / 1000);
+  return [
+    seconds('--headers-timeout', "a request's headers must arrive within this", limits.headersTimeoutMs, 600),
+    seconds('--request-timeout', 'the whole request must arrive within this', limits.requestTimeoutMs, 3600),
+    seconds(
+      '--keep-alive-timeout',
+      'an idle kept-alive connection closes after this',
+      limits.keepAliveTimeoutMs,
+      600,
+    ),
+    new Option('--max-client-connections <n>', 'open connections one client address may hold; more get 429')
+      .argParser(integer('--max-client-connections', 1, 65_535))
+      .default(limits.maxClientConnections),
+  ];
 }
 
 /** Resolves on the first SIGINT or SIGTERM; the memory is closed after it, by `withMemory`. */

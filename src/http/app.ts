@@ -93,6 +93,11 @@ export function createHttpApp(memory: SelfLearningMemory, options: HttpAppOption
       `no route for ${c.req.method} ${c.req.path}; the API is described at /openapi.json`,
     ),
   );
+  // Every answer, the page's and the API's: a browser must not guess a JSON body or an error into a script or HTML.
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('x-content-type-options', 'nosniff');
+  });
   if (api) app.use('*', metricsMiddleware(metrics));
   app.use('*', async (c, next) => {
     const listening = options.listening?.();

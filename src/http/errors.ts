@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { ERROR_CODES, ERROR_FACES, oneLine, toMemoryError } from '../core/index.js';
@@ -22,6 +23,9 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
  */
 export function errorResponse(c: Context, error: unknown): Response {
   const { code, message, details } = toMemoryError(error);
+  // Reading the body failed because the client went away: no bug, nobody to answer, and the server logs it
+  // in one line (aborts.ts).
+  if (code === 'INTERNAL' && clientLeft(c)) return c.body(null, 400);
   if (code === 'INTERNAL') {
     console.error(`slmem: ${c.req.method} ${c.req.path} failed:`, error);
     return c.json({ error: { code, message: 'an internal error; the server log says more' } }, 500);
@@ -39,4 +43,10 @@ export function httpError(
 ): Response {
   if (status === 401) c.header('WWW-Authenticate', 'Bearer');
   return c.json({ error: { code, message } } satisfies ErrorBody, status);
+}
+
+/** The client's connection closed before its request arrived whole (never under `app.request`). */
+function clientLeft(c: Context): boolean {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming?.destroyed === true && !incoming.complete;
 }

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import { MemoryError } from '../core/index.js';
 
 /**
@@ -12,6 +13,12 @@ export const MIN_TOKEN_LENGTH = 16;
 export function isLoopbackHost(host: string): boolean {
   const name = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   return name === 'localhost' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+/** The client's address, an IPv4 client of a dual-stack socket (`::ffff:10.0.0.7`) as plain IPv4. */
+export function clientAddress(socket: { remoteAddress?: string | undefined }): string {
+  const address = socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
 }
 
 /** Refuses to serve the memory beyond this machine without a token, or with a short one (INVALID_INPUT). */

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rawClient, requestHead } from '../http/raw-client.js';
 import { listeningUrl, removeTempDirs, slmem, tempDb } from './run-cli.js';
 
 const MAIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
@@ -48,5 +51,81 @@ describe('slmem serve', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/INVALID_INPUT.*SLMEM_TOKEN/);
     expect(result.stdout).toBe('');
+  });
+
+  it('applies --headers-timeout, and logs an aborted body in one stderr line', async () => {
+    const child = spawn(
+      process.execPath,
+      [MAIN, '--db', db, '--embeddings', 'hash', 'serve', '--port', '0', '--headers-timeout', '1'],
+      { env: { ...process.env, SLMEM_DB: '', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer | string) => {
+      stderr += String(chunk);
+    });
+    const exited = new Promise<number | null>((done) => child.on('close', done));
+    const port = Number(new URL(await listeningUrl(child)).port);
+    try {
+      const aborted = await rawClient(port);
+      aborted.socket.write(
+        `${requestHead('POST', '/api/episodes', port, ['Content-Type: application/json', 'Content-Length: 500'])}{"ta`,
+      );
+      await sleep(100);
+      aborted.socket.destroy();
+      const dripper = await rawClient(port);
+      dripper.drip(`GET /health HTTP/1.1\r\n${'X-Slow: y\r\n'.repeat(100)}`);
+      const { text, afterMs } = await dripper.closed;
+      expect(text).toMatch(/^HTTP\/1\.1 408 /);
+      // Node's default would wait 60 s for the headers.
+      expect(afterMs).toBeLessThan(8_000);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^slmem: serving /);
+    expect(lines.slice(1)).toEqual([
+      'slmem: POST /api/episodes from 127.0.0.1 aborted: the client closed the connection before the whole body arrived',
+      'slmem: a connection from 127.0.0.1 closed: its request headers did not arrive within 1 s (408)',
+    ]);
+  });
+
+  it('refuses bad timeouts and connection caps before opening the memory (exit 2)', async () => {
+    const never = `${dir}/never.db`;
+    const refusals: Array<[string[], RegExp]> = [
+      [
+        ['serve', '--request-timeout', '0'],
+        /--request-timeout must be a whole number from 1 to 3600, got "0"/,
+      ],
+      [['serve', '--headers-timeout', '2.5'], /--headers-timeout must be a whole number from 1 to 600/],
+      [['serve', '--keep-alive-timeout', 'soon'], /--keep-alive-timeout must be a whole number/],
+      [
+        ['mcp', '--http', '--max-client-connections', '0'],
+        /--max-client-connections must be a whole number from 1/,
+      ],
+      [
+        ['serve', '--headers-timeout', '60', '--request-timeout', '30'],
+        /--headers-timeout \(60 s\) must not exceed --request-timeout \(30 s\)/,
+      ],
+      [
+        ['mcp', '--http', '--headers-timeout', '40'],
+        /--headers-timeout \(40 s\) must not exceed --request-timeout \(30 s\)/,
+      ],
+    ];
+    for (const [args, message] of refusals) {
+      const result = await slmem(['--db', never, ...args, '--port', '0']);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^slmem: INVALID_INPUT: /);
+      expect(result.stderr).toMatch(message);
+    }
+    expect(existsSync(never)).toBe(false);
+    const help = await slmem(['serve', '--help']);
+    for (const flag of [
+      '--headers-timeout',
+      '--request-timeout',
+      '--keep-alive-timeout',
+      '--max-client-connections',
+    ])
+      expect(help.stdout).toContain(flag);
   });
 });

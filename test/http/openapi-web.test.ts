@@ -56,3 +56,25 @@ describe('the web page', () => {
     expect((await app.http.app.request('/assets/missing.js')).status).toBe(404);
   });
 });
+
+describe('nosniff', () => {
+  it('tells browsers not to guess the type of any answer: API, errors, OpenAPI, MCP, metrics, health, page', async () => {
+    const asked: Array<[string, RequestInit?, number?]> = [
+      ['/api/episodes'],
+      ['/api/episodes/no-such-episode', {}, 404],
+      ['/api/episodes', { method: 'POST', body: '{' }, 400],
+      ['/api/nowhere', {}, 404],
+      ['/openapi.json'],
+      ['/mcp', { method: 'POST', body: '{}' }, 400],
+      ['/metrics'],
+      ['/health'],
+      ['/'],
+      ['/assets/missing.js', {}, 404],
+    ];
+    for (const [path, init, status] of asked) {
+      const res = await app.http.app.request(path, init);
+      expect(res.status, path).toBe(status ?? 200);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+  });
+});
