@@ -58,7 +58,7 @@ export function embeddingsOf(command: Command, env: NodeJS.ProcessEnv): Embeddin
 export function openMemory(
   command: Command,
   cli: Cli,
-  overrides: { db?: string; namespace?: string } = {},
+  overrides: { db?: string; namespace?: string; readers?: number } = {},
 ): Promise<SelfLearningMemory> {
   const { vectorIndex, namespace } = globalOptions(command);
   const chosen = overrides.namespace ?? namespace;
@@ -67,6 +67,7 @@ export function openMemory(
     embeddings: embeddingsOf(command, cli.env),
     ...(vectorIndex ? { sqlite: { vectorIndex } } : {}),
     ...(chosen !== undefined ? { namespace: chosen } : {}),
+    ...(overrides.readers ? { readers: overrides.readers } : {}),
   });
 }
 

@@ -8,8 +8,9 @@ import { integer } from './parse.js';
 import {
   connectionOptions,
   type HttpFlags,
+  readersOption,
   serveHttp,
-  sessionIdleOption,
+  sessionOptions,
   stopSignal,
   tokenOption,
   tokensFileOption,
@@ -29,8 +30,8 @@ export function registerMcpCommand(program: Command, cli: Cli): void {
     .option('--host <name>', 'HTTP address to bind; beyond loopback a token is required', '127.0.0.1')
     .addOption(tokenOption())
     .addOption(tokensFileOption())
-    .addOption(sessionIdleOption());
-  for (const option of connectionOptions()) command.addOption(option);
+    .addOption(readersOption());
+  for (const option of [...sessionOptions(), ...connectionOptions()]) command.addOption(option);
   command
     .addHelpText(
       'after',

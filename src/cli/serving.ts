@@ -4,7 +4,7 @@ import { checkNamespace, MemoryError } from '../core/index.js';
 import { checkTokens, DEFAULT_SERVER_LIMITS, startHttpServer } from '../http/index.js';
 import type { SelfLearningMemory } from '../memory/index.js';
 import type { Cli } from './context.js';
-import { openMemory, withMemory } from './context.js';
+import { openMemory } from './context.js';
 import { integer } from './parse.js';
 
 /** What `slmem serve` and `slmem mcp --http` share: their HTTP flags, the token files, the server's life. */
@@ -15,6 +15,8 @@ export interface HttpFlags {
   token?: string;
   tokensFile?: string;
   sessionIdle: number;
+  maxSessions: number;
+  readers: number;
   headersTimeout: number;
   requestTimeout: number;
   keepAliveTimeout: number;
@@ -39,13 +41,15 @@ export async function serveHttp(
       `--headers-timeout (${flags.headersTimeout} s) must not exceed --request-timeout (${flags.requestTimeout} s): ` +
         'the headers are part of the request',
     );
-  await withMemory(command, cli, async (memory) => {
+  const memory = await openMemory(command, cli, { readers: flags.readers });
+  try {
     const stopped = stopSignal();
     warmInBackground(memory, cli);
     const http = await startHttpServer(memory, {
       host: flags.host,
       port: flags.port,
       idleTimeoutMs: flags.sessionIdle * 60_000,
+      maxSessions: flags.maxSessions,
       headersTimeoutMs: flags.headersTimeout * 1000,
       requestTimeoutMs: flags.requestTimeout * 1000,
       keepAliveTimeoutMs: flags.keepAliveTimeout * 1000,
@@ -53,7 +57,7 @@ export async function serveHttp(
       log: (message) => cli.stderr.line(message),
       ...(flags.token ? { token: flags.token } : {}),
       namespaceTokens,
-      memoryFor: (namespace) => openMemory(command, cli, { namespace }),
+      memoryFor: (namespace) => openMemory(command, cli, { namespace, readers: flags.readers }),
       api: options.api,
     });
     const guarded = flags.token || namespaceTokens.length > 0 ? ' (bearer token required)' : '';
@@ -65,7 +69,9 @@ export async function serveHttp(
     );
     await stopped;
     await http.close();
-  });
+  } finally {
+    await memory.close();
+  }
 }
 
 /**
@@ -94,10 +100,29 @@ export function tokensFileOption(): Option {
   ).env('SLMEM_TOKENS_FILE');
 }
 
-export function sessionIdleOption(): Option {
-  return new Option('--session-idle <minutes>', 'MCP sessions with no request for this long are closed')
-    .argParser(integer('--session-idle', 1, 24 * 60))
-    .default(30);
+/** How long an idle MCP session lives, and how many one token's namespace may hold. */
+export function sessionOptions(): Option[] {
+  return [
+    new Option('--session-idle <minutes>', 'MCP sessions with no request for this long are closed')
+      .argParser(integer('--session-idle', 1, 24 * 60))
+      .default(30),
+    new Option(
+      '--max-sessions <n>',
+      "MCP sessions one token's namespace may hold; at the cap a new one replaces its least recently used idle one",
+    )
+      .argParser(integer('--max-sessions', 1, 100_000))
+      .default(100),
+  ];
+}
+
+/** Worker threads for the calls that rank, so that they never hold up cheap ones (0: the serving thread). */
+export function readersOption(): Option {
+  return new Option(
+    '--readers <n>',
+    'worker threads that answer retrieve and playbook, each with its own connection (0: the serving thread)',
+  )
+    .argParser(integer('--readers', 0, 64))
+    .default(1);
 }
 
 /**

@@ -83,9 +83,13 @@ export class Readers {
  */
 export function readerConfig(options: MemoryOptions, db: string, namespace: string): ReaderConfig {
   const refuse = (what: string) =>
-    new MemoryError('INVALID_INPUT', `readers run in worker threads and cannot use ${what}; set readers: 0`, {
-      details: { field: 'readers' },
-    });
+    new MemoryError(
+      'INVALID_INPUT',
+      `readers run in worker threads and cannot use ${what}; set readers: 0 (--readers 0)`,
+      {
+        details: { field: 'readers' },
+      },
+    );
   if (options.storage) throw refuse('a storage object (give db instead)');
   if (db === ':memory:' || db === 'file::memory:') throw refuse('an in-memory database');
   if (options.clock || options.random) throw refuse('a custom clock or random source');

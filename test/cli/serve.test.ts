@@ -90,7 +90,7 @@ describe('slmem serve', () => {
     ]);
   });
 
-  it('refuses bad timeouts and connection caps before opening the memory (exit 2)', async () => {
+  it('refuses bad timeouts, connection and session caps and reader counts before opening the memory (exit 2)', async () => {
     const never = `${dir}/never.db`;
     const refusals: Array<[string[], RegExp]> = [
       [
@@ -107,6 +107,9 @@ describe('slmem serve', () => {
         ['serve', '--headers-timeout', '60', '--request-timeout', '30'],
         /--headers-timeout \(60 s\) must not exceed --request-timeout \(30 s\)/,
       ],
+      [['serve', '--max-sessions', '0'], /--max-sessions must be a whole number from 1/],
+      [['mcp', '--http', '--readers', '-1'], /--readers must be a whole number from 0 to 64/],
+      [['serve', '--db', ':memory:'], /cannot use an in-memory database; set readers: 0 \(--readers 0\)/],
       [
         ['mcp', '--http', '--headers-timeout', '40'],
         /--headers-timeout \(40 s\) must not exceed --request-timeout \(30 s\)/,
@@ -125,6 +128,8 @@ describe('slmem serve', () => {
       '--request-timeout',
       '--keep-alive-timeout',
       '--max-client-connections',
+      '--max-sessions',
+      '--readers',
     ])
       expect(help.stdout).toContain(flag);
   });
