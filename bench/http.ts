@@ -102,18 +102,8 @@ async function heavyLoad(url: string, clients: number, texts: readonly string[])
   const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
   const script = fileURLToPath(new URL('http-load.ts', import.meta.url));
   const child = spawn(tsx, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const said: string[] = [];
-  let heard: (() => void) | undefined;
-  lines.on('line', (line) => {
-    said.push(line);
-    heard?.();
-  });
-  const next = () =>
-    new Promise<string>((resolve) => {
-      const take = () => (said.length > 0 ? resolve(said.shift() as string) : (heard = take));
-      take();
-    });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => String((await lines.next()).value);
   child.stdin.write(`${JSON.stringify({ url, clients, texts })}\n`);
   if ((await next()) !== 'ready') throw new Error('the heavy clients did not start');
   const started = performance.now();
