@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_NAMESPACE, MemoryError } from '../core/index.js';
+import { makeFolder } from './folder.js';
 import type { StorageBackend } from './storage.js';
 
 /** Options of the embedded SQLite file. */
@@ -76,12 +76,12 @@ export function sqlitePath(db: string): string {
   const path = db.startsWith('file://') ? fileURLToPath(db) : db.replace(/^file:/, '');
   if (path === ':memory:') return path;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolder(dirname(path));
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new MemoryError(
       'STORAGE_ERROR',
-      `cannot create the folder for the database ${path} (${reason}); choose a location you may write`,
+      `cannot create the folder ${dirname(path)} for the database ${path} (${reason}); choose a location you may write`,
       { cause: error },
     );
   }

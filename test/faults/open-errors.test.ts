@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SelfLearningMemory } from '../../src/index.js';
@@ -126,6 +126,27 @@ describe('the CLI on a store that cannot be used', () => {
       expect(result.stderr).toMatch(/^slmem: STORAGE_ERROR: .*(is a folder|is not a database file)/);
     }
   });
+
+  // Node's recursive mkdir spins for ever there (ENOENT under /proc, EEXIST for /proc itself).
+  it.runIf(existsSync('/proc/self'))('exits 7 at once for a folder that cannot be made (/proc)', async () => {
+    const result = await slmem(['--db', '/proc/nope/x.db', 'episode', 'list'], { timeoutMs: 10_000 });
+    expect(result.code).toBe(7);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /^slmem: STORAGE_ERROR: cannot create the folder \/proc\/nope for the database \/proc\/nope\/x\.db \(ENOENT\); choose a location you may write/,
+    );
+  });
+
+  it.runIf(existsSync('/proc/self'))(
+    'exits 7 saying what to check for a file that cannot be made',
+    async () => {
+      const result = await slmem(['--db', '/proc/x.db', 'episode', 'list'], { timeoutMs: 10_000 });
+      expect(result.code).toBe(7);
+      expect(result.stderr).toMatch(
+        /^slmem: STORAGE_ERROR: cannot open the database \/proc\/x\.db; check that its folder exists and that you may write there/,
+      );
+    },
+  );
 
   it('exits 2 with one line naming what is supported for a URL', async () => {
     const result = await slmem(['--db', 'libsql://memory.turso.io', 'stats']);
