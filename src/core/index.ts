@@ -71,6 +71,7 @@ export {
   QueryContextSchema,
   RetrieveInputSchema,
 } from './query.js';
+export { redactUrl } from './redact.js';
 export { checkSafeInput, MAX_INPUT_DEPTH, MAX_LATENCY_MS, MAX_TOKENS } from './safe-input.js';
 export { normalizeTag, normalizeTags } from './tags.js';
 export { contentTokens, hasWholeWord, isStopword, oneLine, tokenize, topTerms } from './text.js';

@@ -1,6 +1,7 @@
+import { inspect } from 'node:util';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { ERROR_CODES, ERROR_FACES, oneLine, toMemoryError } from '../core/index.js';
+import { ERROR_CODES, ERROR_FACES, oneLine, redactUrl, toMemoryError } from '../core/index.js';
 
 /** Codes only HTTP has: who may call (the memory's own codes cover what the call asks). */
 export const HTTP_ONLY_CODES = ['UNAUTHORIZED', 'FORBIDDEN'] as const;
@@ -23,10 +24,12 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 export function errorResponse(c: Context, error: unknown): Response {
   const { code, message, details } = toMemoryError(error);
   if (code === 'INTERNAL') {
-    console.error(`slmem: ${c.req.method} ${c.req.path} failed:`, error);
+    console.error(`slmem: ${c.req.method} ${c.req.path} failed:`, redactUrl(inspect(error)));
     return c.json({ error: { code, message: 'an internal error; the server log says more' } }, 500);
   }
-  const body: ErrorBody = { error: { code, message: oneLine(message), ...(details ? { details } : {}) } };
+  const body: ErrorBody = {
+    error: { code, message: oneLine(redactUrl(message)), ...(details ? { details } : {}) },
+  };
   return c.json(body, ERROR_FACES[code].http as 400);
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { checkNamespace, DEFAULT_NAMESPACE, type Link, MemoryError } from '../core/index.js';
-import { openStorage, parseDb, redactUrl, type StorageBackend } from '../storage/index.js';
+import { checkNamespace, DEFAULT_NAMESPACE, type Link, MemoryError, redactUrl } from '../core/index.js';
+import { openStorage, parseDb, type StorageBackend } from '../storage/index.js';
 
 export interface MigrateOptions {
   /** The store to copy from: a file path or `file:` URL (opened read-only), or a `postgres://` URL. */

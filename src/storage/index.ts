@@ -6,7 +6,7 @@ export type {
   SqliteOptions,
   StorageKind,
 } from './open.js';
-export { openStorage, parseDb, redactUrl, sqlitePath, storageKind } from './open.js';
+export { openStorage, parseDb, sqlitePath, storageKind } from './open.js';
 export type { EpisodeHead, StoragePort, WriteTx } from './port.js';
 export type {
   EpisodeFilter,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEFAULT_NAMESPACE, MemoryError } from '../core/index.js';
+import { DEFAULT_NAMESPACE, MemoryError, redactUrl } from '../core/index.js';
 import { parseSqliteDb, type SqliteMode } from './file-url.js';
 import { makeFolder } from './folder.js';
 import type { StorageBackend } from './storage.js';
@@ -132,11 +132,6 @@ function prepareFile(path: string, mode: SqliteMode): void {
       { cause: error },
     );
   }
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactUrl(db: string): string {
-  return db.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
 /**
