@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { roundedJson } from '../eval/table.js';
-import { redactUrl } from '../src/storage/index.js';
+import { redactUrl } from '../src/core/index.js';
 import type { BenchContext, SampleCounts } from './context.js';
 import { loadSources } from './data.js';
 import { benchGrowth, dropPostgresSchema, type GrowthRow, postgresSchemaMb } from './growth.js';

@@ -1,6 +1,6 @@
 /**
- * `npm run soak`: kill writer processes at random moments, round after round, and check that nothing they
- * acknowledged was lost and the store file stays intact. Prints what it did and what it found.
+ * `npm run soak`: kill writer processes at random moments once they are writing, round after round, and check
+ * that nothing they acknowledged was lost and the store file stays intact. Prints what it did and what it found.
  *
  *   npm run soak -- [--rounds 40] [--processes 4] [--minutes M] [--db FILE] [--seed 1]
  *
@@ -52,11 +52,13 @@ const next = () => {
   state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
   return state / 2 ** 32;
 };
+/** Writes each writer acknowledges before the kill is armed: the kill never lands before work has begun. */
+const MIN_WRITES = 10;
 const total = { rounds: 0, kills: 0, episodes: 0, steps: 0, completions: 0, problems: 0 };
 try {
   for (let round = 1; round <= rounds && Date.now() < deadline; round++) {
-    const killAfterMs = 800 + Math.floor(next() * 1_500);
-    const report = await crashRound({ db, dist, processes, killAfterMs, seed: round });
+    const extraMs = Math.floor(next() * 1_500);
+    const report = await crashRound({ db, dist, processes, minWrites: MIN_WRITES, extraMs, seed: round });
     total.rounds++;
     total.kills += processes;
     total.episodes += report.acknowledged.episodes;
@@ -64,7 +66,7 @@ try {
     total.completions += report.acknowledged.completions;
     total.problems += report.problems.length;
     process.stdout.write(
-      `round ${round}: killed ${processes} writers after ${killAfterMs} ms; acknowledged ${report.acknowledged.episodes} episodes, ${report.acknowledged.steps} steps, ${report.acknowledged.completions} completions; ${report.problems.length === 0 ? 'all found, integrity ok' : `PROBLEMS: ${report.problems.slice(0, 3).join('; ')}`}\n`,
+      `round ${round}: killed ${processes} writers ${extraMs} ms after each acknowledged ${MIN_WRITES} writes; acknowledged ${report.acknowledged.episodes} episodes, ${report.acknowledged.steps} steps, ${report.acknowledged.completions} completions; ${report.problems.length === 0 ? 'all found, integrity ok' : `PROBLEMS: ${report.problems.slice(0, 3).join('; ')}`}\n`,
     );
   }
   process.stdout.write(

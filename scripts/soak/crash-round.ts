@@ -1,9 +1,11 @@
 /**
  * One round of the crash soak: writer processes record episodes on one store file and print an
- * acknowledgement after each write resolves; the round kills them all with SIGKILL at a random moment, then
- * checks that every acknowledged write is in the store and that the file passes SQLite's integrity check.
+ * acknowledgement after each write resolves; once every writer has acknowledged some writes, the round waits a
+ * little more and kills them all with SIGKILL, then checks that every acknowledged write is in the store and
+ * that the file passes SQLite's integrity check.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'libsql';
 import { SelfLearningMemory } from '../../src/index.js';
 
@@ -12,8 +14,12 @@ export interface RoundOptions {
   /** The built package entry (`dist/index.js`): children run the shipped code, not the sources. */
   dist: string;
   processes: number;
-  /** When the children are killed, after they start. */
-  killAfterMs: number;
+  /** Writes each writer must have acknowledged before the kill is armed (default 10). */
+  minWrites?: number;
+  /** How much longer the kill then waits, so that it lands at a different moment of the work each round. */
+  extraMs: number;
+  /** How long the writers may take to reach `minWrites` (default 60 s); past it the round fails saying so. */
+  startTimeoutMs?: number;
   seed: number;
 }
 
@@ -49,32 +55,94 @@ function writerScript(dist: string, db: string, seed: number): string {
   `;
 }
 
-/** Runs one round: starts the writers, kills them, verifies what they acknowledged. */
+/** Runs one round: starts the writers, kills them after they made progress, verifies what they acknowledged. */
 export async function crashRound(options: RoundOptions): Promise<RoundReport> {
   const lines: string[] = [];
-  const children = Array.from({ length: options.processes }, (_, i) => {
-    const child = spawn(
-      process.execPath,
-      ['--input-type=module', '-e', writerScript(options.dist, options.db, options.seed * 31 + i)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let partial = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      const text = partial + chunk.toString('utf8');
-      const parts = text.split('\n');
-      partial = parts.pop() ?? '';
-      lines.push(...parts);
-    });
-    child.stderr.resume();
-    return new Promise<void>((resolve) => {
-      child.on('exit', () => resolve());
-      setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+  const writers = Array.from({ length: options.processes }, (_, i) =>
+    startWriter(writerScript(options.dist, options.db, options.seed * 31 + i), lines),
+  );
+  try {
+    await progress(writers, options.minWrites ?? 10, options.startTimeoutMs ?? 60_000);
+    await sleep(options.extraMs);
+  } finally {
+    for (const writer of writers) writer.child.kill('SIGKILL');
+    await Promise.all(writers.map((writer) => writer.exited));
+  }
+  return verify(options.db, lines);
+}
+
+interface Writer {
+  child: ChildProcess;
+  /** Writes it acknowledged so far. */
+  acks: number;
+  stderr: string;
+  /** Set once it exited and its output was read to the end. */
+  ended: string | undefined;
+  exited: Promise<void>;
+  /** Called on each acknowledgement and on exit. */
+  onChange?: () => void;
+}
+
+function startWriter(script: string, lines: string[]): Writer {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const writer: Writer = { child, acks: 0, stderr: '', ended: undefined, exited: Promise.resolve() };
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString('utf8')).split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts);
+    writer.acks += parts.length;
+    writer.onChange?.();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    writer.stderr = (writer.stderr + chunk.toString('utf8')).slice(-2_000);
+  });
+  writer.exited = new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      writer.ended = String(code ?? signal);
+      resolve();
+      writer.onChange?.();
     });
   });
-  await Promise.all(children);
-  return verify(options.db, lines);
+  return writer;
+}
+
+/**
+ * Resolves once every writer has acknowledged `minWrites`; rejects, saying how far each got, when one exits
+ * first or the time runs out (a writer that cannot start must fail the round, not pass it with nothing to check).
+ */
+function progress(writers: Writer[], minWrites: number, timeoutMs: number): Promise<void> {
+  const state = () => writers.map((w, i) => `writer ${i + 1}: ${w.acks}`).join(', ');
+  const stderr = () =>
+    writers
+      .map((w) => w.stderr.replace(/\s+/g, ' ').trim())
+      .filter(Boolean)
+      .join(' | ') || 'none';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      fail(`the writers did not all acknowledge ${minWrites} writes in ${timeoutMs} ms`);
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      for (const w of writers) w.onChange = undefined;
+    };
+    const fail = (why: string) => {
+      done();
+      reject(new Error(`${why} (acknowledged: ${state()}; stderr: ${stderr()})`));
+    };
+    const check = () => {
+      const gone = writers.findIndex((w) => w.ended !== undefined);
+      if (gone !== -1) return fail(`writer ${gone + 1} exited on its own (${writers[gone]?.ended})`);
+      if (writers.every((w) => w.acks >= minWrites)) {
+        done();
+        resolve();
+      }
+    };
+    for (const w of writers) w.onChange = check;
+    check();
+  });
 }
 
 async function verify(db: string, lines: readonly string[]): Promise<RoundReport> {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { MemoryError } from '../core/index.js';
+import { MemoryError, redactUrl } from '../core/index.js';
 import { loadTauRetail, type TauTask, tauTaskToRecord, usesOnlyOrderActions } from '../datasets/index.js';
 import type { SelfLearningMemory } from '../memory/index.js';
 import { type Cli, dbOf, output, withMemory } from './context.js';
@@ -49,7 +49,7 @@ Example:
       const tasks = await loadTauRetail();
       const test = pickTestTask(tasks, flags.taskIndex);
       const report = await withMemory(command, cli, (memory) => runDemo(memory, cli, tasks, test), db);
-      const full = { db, temporary: !explicitDb, ...report };
+      const full = { db: redactUrl(db), temporary: !explicitDb, ...report };
       output(command, cli, full, (t) => renderDemo(t, full));
     });
 }

@@ -5,6 +5,7 @@ import {
   type ErrorCode,
   MemoryError,
   oneLine,
+  redactUrl,
   toMemoryError,
 } from '../core/index.js';
 import type { Terminal } from './format.js';
@@ -43,12 +44,12 @@ export function reportError(
 ): number {
   const memoryError = error instanceof CommanderError ? usageError(error) : toMemoryError(error);
   const { code, message } = memoryError;
-  const line = oneLine(message);
+  const line = oneLine(redactUrl(message));
   if (options.json) stderr.line(JSON.stringify({ error: { code, message: line } }));
   else stderr.line(`${stderr.style.red('slmem:')} ${stderr.style.bold(code)}: ${line}`);
   // A bug: the stack helps a report, but only when asked for, so the one-line contract holds.
   if (options.debug && memoryError.cause instanceof Error && memoryError.cause.stack)
-    stderr.line(memoryError.cause.stack);
+    stderr.line(redactUrl(memoryError.cause.stack));
   return EXIT_CODES[code];
 }
 

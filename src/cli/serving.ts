@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { checkNamespace, MemoryError } from '../core/index.js';
+import { checkNamespace, MemoryError, redactUrl } from '../core/index.js';
 import { checkTokens, DEFAULT_SERVER_LIMITS, startHttpServer } from '../http/index.js';
 import type { SelfLearningMemory } from '../memory/index.js';
 import type { Cli } from './context.js';
@@ -81,7 +81,7 @@ export async function serveHttp(
 export function warmInBackground(memory: SelfLearningMemory, cli: Cli): void {
   memory.warm().catch((error: unknown) => {
     cli.stderr.line(
-      `slmem: loading the vector index failed: ${error instanceof Error ? error.message : error}`,
+      `slmem: loading the vector index failed: ${redactUrl(error instanceof Error ? error.message : String(error))}`,
     );
   });
 }

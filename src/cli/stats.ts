@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { redactUrl } from '../core/index.js';
 import { type Cli, dbOf, output, withMemory } from './context.js';
 import { formatScore, type Terminal } from './format.js';
 import type { MemoryStats } from './render.js';
@@ -8,7 +9,7 @@ export function registerStatsCommand(program: Command, cli: Cli): void {
     .command('stats')
     .description('what the memory holds: episodes by outcome and domain, steps, patterns, heuristics')
     .action(async (_flags: unknown, command: Command) => {
-      const db = dbOf(command, cli.env);
+      const db = redactUrl(dbOf(command, cli.env));
       const { stats, backend } = await withMemory(command, cli, async (memory) => ({
         stats: await memory.stats(),
         backend: memory.backend,

@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import { ToolNameSchema } from './episode.js';
 
 const IsoDate = z.iso.datetime({ offset: true });
-const Id = z.string().trim().min(1, 'id must not be empty').max(200);
+/** The ids and texts the faces reuse (see episode.ts). */
+export const IdSchema = z.string().trim().min(1, 'id must not be empty').max(200);
+const MAX_NOTE_CHARS = 2_000;
+export const NoteSchema = z.string().max(MAX_NOTE_CHARS);
+export const CheckpointNoteSchema = z.string().trim().min(1, 'note must not be empty').max(MAX_NOTE_CHARS);
+export const AgentSchema = z.string().trim().min(1, 'agent must not be empty').max(200);
 
 export const LINK_TYPES = [
   'parent_child',
@@ -29,10 +35,10 @@ export const LinkSchema = z.object({
 export type Link = z.infer<typeof LinkSchema>;
 
 export const LinkInputSchema = z.object({
-  from: Id,
-  to: Id,
+  from: IdSchema,
+  to: IdSchema,
   type: LinkTypeSchema,
-  note: z.string().max(2_000).optional(),
+  note: NoteSchema.optional(),
 });
 export type LinkInput = z.input<typeof LinkInputSchema>;
 
@@ -52,23 +58,23 @@ export const CheckpointSchema = z.object({
 export type Checkpoint = z.infer<typeof CheckpointSchema>;
 
 export const CheckpointInputSchema = z.object({
-  note: z.string().trim().min(1, 'note must not be empty').max(2_000),
+  note: CheckpointNoteSchema,
   progress: z.number().min(0).max(1).optional(),
 });
 export type CheckpointInput = z.input<typeof CheckpointInputSchema>;
 
 export const FeedbackInputSchema = z
   .object({
-    episodeId: Id.optional(),
+    episodeId: IdSchema.optional(),
     /** The recommended patterns the agent applied: these are the ones whose effectiveness moves. */
-    patternIds: z.array(Id).max(100).default([]),
+    patternIds: z.array(IdSchema).max(100).default([]),
     /** Playbook steps the agent followed; kept with the feedback as an annotation only. */
     playbookSteps: z
-      .array(z.object({ tool: z.string().trim().min(1, 'tool must not be empty').max(200) }))
+      .array(z.object({ tool: ToolNameSchema }))
       .max(100)
       .default([]),
     success: z.boolean(),
-    note: z.string().max(2_000).optional(),
+    note: NoteSchema.optional(),
   })
   .refine((f) => f.patternIds.length > 0 || f.playbookSteps.length > 0, {
     message: 'name at least one applied pattern (patternIds) or playbook step (playbookSteps)',
@@ -88,7 +94,7 @@ export const FeedbackSchema = z.object({
 export type Feedback = z.infer<typeof FeedbackSchema>;
 
 export const ResumeInputSchema = z.object({
-  agent: z.string().trim().min(1, 'agent must not be empty').max(200).optional(),
+  agent: AgentSchema.optional(),
 });
 export type ResumeInput = z.input<typeof ResumeInputSchema>;
 

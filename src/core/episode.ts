@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TASK_CHARS } from './limits.js';
 import { MAX_LATENCY_MS, MAX_TOKENS } from './safe-input.js';
 
 export const TASK_TYPES = [
@@ -19,10 +20,24 @@ export type Complexity = z.infer<typeof ComplexitySchema>;
 
 const IsoDateSchema = z.iso.datetime({ offset: true });
 
+/*
+ * The text fields below are declared once: the facade parses with them, and the faces (MCP tools, HTTP routes
+ * and the OpenAPI written from them) reuse them, so no face promises more than the facade takes.
+ */
+export const DomainSchema = z.string().min(1).max(200);
+export const LanguageSchema = z.string().min(1).max(100);
+export const FrameworkSchema = z.string().min(1).max(100);
+/** A task, or a text to search by: at most the default `maxTaskChars`. */
+export const TaskTextSchema = z.string().trim().min(1, 'task must not be empty').max(MAX_TASK_CHARS);
+export const ToolNameSchema = z.string().trim().min(1, 'tool must not be empty').max(200);
+export const ActionSchema = z.string().max(2_000);
+/** The verdict of a success, the reason of a failure. */
+export const OutcomeTextSchema = z.string().max(10_000);
+
 export const TaskContextSchema = z.object({
-  domain: z.string().min(1).max(200).default('general'),
-  language: z.string().min(1).max(100).optional(),
-  framework: z.string().min(1).max(100).optional(),
+  domain: DomainSchema.default('general'),
+  language: LanguageSchema.optional(),
+  framework: FrameworkSchema.optional(),
   complexity: ComplexitySchema.default('moderate'),
   tags: z.array(z.string()).default([]),
 });
@@ -66,8 +81,8 @@ export type Step = z.infer<typeof StepSchema>;
 
 /** What a caller gives `logStep`: the store assigns `seq`; `at` defaults to the clock. */
 export const StepInputSchema = z.object({
-  tool: z.string().trim().min(1, 'tool must not be empty').max(200),
-  action: z.string().max(2_000).default(''),
+  tool: ToolNameSchema,
+  action: ActionSchema.default(''),
   params: JsonObjectSchema.default({}),
   result: StepResultSchema.default({ status: 'success' }),
   latencyMs: LatencySchema.default(0),
@@ -80,23 +95,23 @@ export type StepInput = z.input<typeof StepInputSchema>;
 export const OutcomeSchema = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('success'),
-    verdict: z.string().max(10_000).default(''),
+    verdict: OutcomeTextSchema.default(''),
     artifacts: z.array(z.string()).default([]),
   }),
   z.object({
     status: z.literal('partial'),
-    verdict: z.string().max(10_000).default(''),
+    verdict: OutcomeTextSchema.default(''),
     completed: z.array(z.string()).default([]),
     failed: z.array(z.string()).default([]),
   }),
   z.object({
     status: z.literal('failure'),
-    reason: z.string().max(10_000).default(''),
-    details: z.string().max(10_000).optional(),
+    reason: OutcomeTextSchema.default(''),
+    details: OutcomeTextSchema.optional(),
   }),
   z.object({
     status: z.literal('abstained'),
-    reason: z.string().max(10_000).default(''),
+    reason: OutcomeTextSchema.default(''),
     infeasibilitySignals: z.array(z.string()).default([]),
   }),
 ]);

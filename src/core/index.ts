@@ -12,14 +12,18 @@ export type {
   UnlinkInput,
 } from './collaboration.js';
 export {
+  AgentSchema,
   CheckpointInputSchema,
+  CheckpointNoteSchema,
   CheckpointSchema,
   FeedbackInputSchema,
   FeedbackSchema,
+  IdSchema,
   LINK_TYPES,
   LinkInputSchema,
   LinkSchema,
   LinkTypeSchema,
+  NoteSchema,
   ORDERED_LINK_TYPES,
   ResumeInputSchema,
   TagListSchema,
@@ -41,7 +45,7 @@ export type {
   ToolEvidence,
 } from './learning-plan.js';
 export type { MemoryLimits } from './limits.js';
-export { DEFAULT_LIMITS, truncateText } from './limits.js';
+export { DEFAULT_LIMITS, MAX_TASK_CHARS, truncateText } from './limits.js';
 export { checkNamespace, DEFAULT_NAMESPACE, NamespaceSchema } from './namespace.js';
 export { parseInput } from './parse.js';
 export * from './pattern.js';
@@ -62,6 +66,7 @@ export {
   EpisodeFilterSchema,
   filterWords,
   HeuristicFilterSchema,
+  MAX_FILTER_CHARS,
   PATTERN_SORTS,
   PatternFilterSchema,
   PatternSearchInputSchema,
@@ -71,7 +76,8 @@ export {
   QueryContextSchema,
   RetrieveInputSchema,
 } from './query.js';
+export { redactUrl } from './redact.js';
 export { checkSafeInput, MAX_INPUT_DEPTH, MAX_LATENCY_MS, MAX_TOKENS } from './safe-input.js';
-export { normalizeTag, normalizeTags } from './tags.js';
+export { MAX_TAG_CHARS, normalizeTag, normalizeTags, TagSchema } from './tags.js';
 export { contentTokens, hasWholeWord, isStopword, oneLine, tokenize, topTerms } from './text.js';
 export { VERSION } from './version.js';

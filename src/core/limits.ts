@@ -10,8 +10,11 @@ export interface MemoryLimits {
   maxParamsBytes: number;
 }
 
+/** The default `maxTaskChars`, which the faces also describe and enforce on every task and query text. */
+export const MAX_TASK_CHARS = 10_000;
+
 export const DEFAULT_LIMITS: MemoryLimits = {
-  maxTaskChars: 10_000,
+  maxTaskChars: MAX_TASK_CHARS,
   maxStepsPerEpisode: 1_000,
   maxStepOutputChars: 10_000,
   maxParamsBytes: 1_000_000,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { OUTCOME_STATUSES, TaskTypeSchema } from './episode.js';
+import { OUTCOME_STATUSES, TaskTextSchema, TaskTypeSchema } from './episode.js';
+import { MAX_TASK_CHARS } from './limits.js';
 import { PatternTypeSchema } from './pattern.js';
 import { isStopword, tokenize } from './text.js';
 
@@ -11,14 +12,14 @@ export const QueryContextSchema = z.object({
 });
 
 export const RetrieveInputSchema = z.object({
-  task: z.string().trim().min(1, 'task must not be empty').max(10_000),
+  task: TaskTextSchema,
   context: QueryContextSchema.default({}),
   limit: z.number().int().min(1).max(100).default(5),
 });
 export type RetrieveInput = z.input<typeof RetrieveInputSchema>;
 
 export const PlaybookInputSchema = z.object({
-  task: z.string().trim().min(1, 'task must not be empty').max(10_000),
+  task: TaskTextSchema,
   context: QueryContextSchema.default({}),
   maxSteps: z.number().int().min(1).max(50).default(8),
 });
@@ -38,9 +39,12 @@ export function filterWords(text: string): string[] {
   return [...new Set(tokenize(text).filter((t) => !isStopword(t)))].slice(0, 32);
 }
 
+/** The longest episode text filter, which the HTTP API's `q` also takes. */
+export const MAX_FILTER_CHARS = 1_000;
+
 const FilterText = z
   .string()
-  .max(1_000)
+  .max(MAX_FILTER_CHARS)
   .refine((t) => filterWords(t).length > 0, {
     message:
       'text must hold at least one word to look for (letters or digits, two or more characters; words like "the" are not indexed)',
@@ -97,7 +101,7 @@ export const HeuristicFilterSchema = z.object({
 export type HeuristicFilterInput = z.input<typeof HeuristicFilterSchema>;
 
 export const PatternSearchInputSchema = z.object({
-  text: z.string().trim().min(1, 'text must not be empty').max(10_000),
+  text: z.string().trim().min(1, 'text must not be empty').max(MAX_TASK_CHARS),
   context: QueryContextSchema.optional(),
   type: PatternTypeSchema.optional(),
   limit: z.number().int().min(1).max(100).default(10),

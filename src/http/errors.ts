@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import { inspect } from 'node:util';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { ERROR_CODES, ERROR_FACES, oneLine, toMemoryError } from '../core/index.js';
+import { ERROR_CODES, ERROR_FACES, oneLine, redactUrl, toMemoryError } from '../core/index.js';
 
 /** Codes only HTTP has: who may call (the memory's own codes cover what the call asks). */
 export const HTTP_ONLY_CODES = ['UNAUTHORIZED', 'FORBIDDEN'] as const;
@@ -27,10 +28,12 @@ export function errorResponse(c: Context, error: unknown): Response {
   // in one line (aborts.ts).
   if (code === 'INTERNAL' && clientLeft(c)) return c.body(null, 400);
   if (code === 'INTERNAL') {
-    console.error(`slmem: ${c.req.method} ${c.req.path} failed:`, error);
+    console.error(`slmem: ${c.req.method} ${c.req.path} failed:`, redactUrl(inspect(error)));
     return c.json({ error: { code, message: 'an internal error; the server log says more' } }, 500);
   }
-  const body: ErrorBody = { error: { code, message: oneLine(message), ...(details ? { details } : {}) } };
+  const body: ErrorBody = {
+    error: { code, message: oneLine(redactUrl(message)), ...(details ? { details } : {}) },
+  };
   return c.json(body, ERROR_FACES[code].http as 400);
 }
 

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { ERROR_FACES, oneLine, toMemoryError } from '../core/index.js';
+import { ERROR_FACES, oneLine, redactUrl, toMemoryError } from '../core/index.js';
 
 /**
  * The one place the MCP face maps errors to the outside.
@@ -12,7 +12,7 @@ import { ERROR_FACES, oneLine, toMemoryError } from '../core/index.js';
  */
 export function toolError(error: unknown): CallToolResult {
   const { code, message } = toMemoryError(error);
-  return { isError: true, content: [{ type: 'text', text: `${code}: ${oneLine(message)}` }] };
+  return { isError: true, content: [{ type: 'text', text: `${code}: ${oneLine(redactUrl(message))}` }] };
 }
 
 /**
@@ -36,7 +36,7 @@ export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof McpError)
     return new ProtocolError(error.code, withoutPrefix(error.message), error.data);
   const { code, message } = toMemoryError(error);
-  return new ProtocolError(ERROR_FACES[code].rpc, `${code}: ${oneLine(message)}`, { code });
+  return new ProtocolError(ERROR_FACES[code].rpc, `${code}: ${oneLine(redactUrl(message))}`, { code });
 }
 
 /**

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { checkNamespace, DEFAULT_NAMESPACE, type Link, MemoryError } from '../core/index.js';
-import { openStorage, redactUrl, type StorageBackend, storageKind } from '../storage/index.js';
+import { checkNamespace, DEFAULT_NAMESPACE, type Link, MemoryError, redactUrl } from '../core/index.js';
+import { openStorage, parseDb, type StorageBackend } from '../storage/index.js';
 
 export interface MigrateOptions {
   /** The store to copy from: a file path or `file:` URL (opened read-only), or a `postgres://` URL. */
@@ -106,8 +105,8 @@ function checkStores(from: string, to: string): void {
 
 /** The file a SQLite `db` value names (without creating its folder), or undefined for a server URL. */
 function filePath(db: string): string | undefined {
-  if (storageKind(db) !== 'sqlite') return undefined;
-  return db.startsWith('file://') ? fileURLToPath(db) : db.replace(/^file:/, '');
+  const location = parseDb(db);
+  return location.kind === 'sqlite' ? location.path : undefined;
 }
 
 function openSource(from: string, namespace: string): Promise<StorageBackend> {

@@ -3,6 +3,7 @@ import { createWorkerPool, type WorkerPool } from '../core/worker-pool.js';
 import type { EmbeddingsConfig } from '../embeddings/index.js';
 import type { Playbook } from '../learning/index.js';
 import type { FoundPattern, PatternQuery, RetrievalQuery, RetrievalResult } from '../retrieval/index.js';
+import { parseDb } from '../storage/index.js';
 import type { RetrieverCacheStats } from './cached-retriever.js';
 import type { MemoryOptions } from './options.js';
 
@@ -91,7 +92,8 @@ export function readerConfig(options: MemoryOptions, db: string, namespace: stri
       },
     );
   if (options.storage) throw refuse('a storage object (give db instead)');
-  if (db === ':memory:' || db === 'file::memory:') throw refuse('an in-memory database');
+  const location = parseDb(db);
+  if (location.kind === 'sqlite' && location.path === ':memory:') throw refuse('an in-memory database');
   if (options.clock || options.random) throw refuse('a custom clock or random source');
   const { embeddings } = options;
   if (embeddings && 'embed' in embeddings) throw refuse('an EmbeddingProvider object (give its config)');

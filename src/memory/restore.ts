@@ -1,5 +1,5 @@
-import { MemoryError } from '../core/index.js';
-import { redactUrl, type SnapshotInfo, sqlitePath, storageKind } from '../storage/index.js';
+import { MemoryError, redactUrl } from '../core/index.js';
+import { type SnapshotInfo, sqlitePath, storageKind } from '../storage/index.js';
 import { defaultDbPath } from './options.js';
 
 /**

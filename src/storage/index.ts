@@ -1,5 +1,12 @@
-export type { OpenStorageOptions, PostgresOptions, SqliteOptions, StorageKind } from './open.js';
-export { openStorage, redactUrl, sqlitePath, storageKind } from './open.js';
+export type { SqliteMode } from './file-url.js';
+export type {
+  DbLocation,
+  OpenStorageOptions,
+  PostgresOptions,
+  SqliteOptions,
+  StorageKind,
+} from './open.js';
+export { openStorage, parseDb, sqlitePath, storageKind } from './open.js';
 export type { EpisodeHead, StoragePort, WriteTx } from './port.js';
 export type {
   EpisodeFilter,

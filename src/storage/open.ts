@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DEFAULT_NAMESPACE, MemoryError } from '../core/index.js';
+import { DEFAULT_NAMESPACE, MemoryError, redactUrl } from '../core/index.js';
+import { parseSqliteDb, type SqliteMode } from './file-url.js';
+import { makeFolder } from './folder.js';
 import type { StorageBackend } from './storage.js';
 
 /** Options of the embedded SQLite file. */
@@ -44,10 +45,23 @@ export interface OpenStorageOptions {
 /** Which backend a `--db` value names: `postgres://` and `postgresql://` URLs, or else a file. */
 export type StorageKind = 'sqlite' | 'postgres';
 
-export function storageKind(db: string): StorageKind {
+/** What a `--db` value names, parsed once for every caller (open, migrate, restore). */
+export type DbLocation =
+  | { kind: 'sqlite'; path: string; mode: SqliteMode }
+  | ({ kind: 'postgres' } & ReturnType<typeof postgresUrl>);
+
+/**
+ * Parses a `--db` value: a `postgres://` URL (see `postgresUrl`), or a SQLite file: a `file:` URL as SQLite
+ * reads one, `:memory:` or a plain path (see `parseSqliteDb`). INVALID_INPUT for another scheme, another
+ * `file:` parameter or a malformed URL.
+ *
+ * @example
+ * parseDb('file:/data/memory.db?mode=ro'); // { kind: 'sqlite', path: '/data/memory.db', mode: 'ro' }
+ */
+export function parseDb(db: string): DbLocation {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(db)?.[1]?.toLowerCase();
-  if (scheme === undefined || scheme === 'file') return 'sqlite';
-  if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
+  if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', ...postgresUrl(db) };
+  if (scheme === undefined || scheme === 'file') return { kind: 'sqlite', ...parseSqliteDb(db) };
   throw new MemoryError(
     'INVALID_INPUT',
     `${scheme}:// databases are not supported; use a file path or file: URL (the embedded store) or a postgres:// URL`,
@@ -55,15 +69,21 @@ export function storageKind(db: string): StorageKind {
   );
 }
 
+export function storageKind(db: string): StorageKind {
+  return parseDb(db).kind;
+}
+
 /**
  * Opens the store that `db` names, picking the backend by its scheme and loading only that backend's driver:
- * a `postgres://` URL opens PostgreSQL (migrating its schema), anything else is a SQLite file (its folder is
- * created). Errors: INVALID_INPUT for an unknown scheme, STORAGE_ERROR with what to check when it cannot open.
+ * a `postgres://` URL opens PostgreSQL (migrating its schema), anything else is a SQLite file, a path or a
+ * `file:` URL (see `parseDb`; `mode=ro` is `sqlite.readOnly`), whose folder is created unless it is read-only.
+ * Errors: INVALID_INPUT for an unknown scheme or parameter, STORAGE_ERROR with what to check when it cannot open.
  */
 export async function openStorage(db: string, options: OpenStorageOptions = {}): Promise<StorageBackend> {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
-  if (storageKind(db) === 'postgres') {
-    const { url, schema, synchronousCommit } = postgresUrl(db);
+  const location = parseDb(db);
+  if (location.kind === 'postgres') {
+    const { url, schema, synchronousCommit } = location;
     const { openPostgresStorage } = await import('./postgres/index.js');
     return openPostgresStorage(url, {
       ...(schema ? { schema } : {}),
@@ -72,36 +92,57 @@ export async function openStorage(db: string, options: OpenStorageOptions = {}):
       namespace,
     });
   }
+  const readOnly = location.mode === 'ro' || options.sqlite?.readOnly === true;
+  prepareFile(location.path, readOnly ? 'ro' : location.mode);
   const { openSqliteStorage } = await import('./sqlite/index.js');
-  return openSqliteStorage(sqlitePath(db), { ...options.sqlite, namespace });
+  return openSqliteStorage(location.path, {
+    ...options.sqlite,
+    ...(readOnly ? { readOnly } : {}),
+    namespace,
+  });
 }
 
-/** The file a SQLite `db` value names (a path, `file:` URL or `:memory:`), its folder created. */
+/**
+ * The SQLite file `db` names, for a caller that writes it (restore), prepared as for opening it: INVALID_INPUT
+ * for a PostgreSQL URL or `mode=ro`.
+ */
 export function sqlitePath(db: string): string {
-  if (storageKind(db) !== 'sqlite') {
+  const location = parseDb(db);
+  if (location.kind !== 'sqlite') {
     throw new MemoryError(
       'INVALID_INPUT',
       `${redactUrl(db)} is not a SQLite file; this works on the embedded store`,
     );
   }
-  const path = db.startsWith('file://') ? fileURLToPath(db) : db.replace(/^file:/, '');
-  if (path === ':memory:') return path;
+  if (location.mode === 'ro') {
+    throw new MemoryError('INVALID_INPUT', `${db} is opened read-only (mode=ro); drop mode=ro to write it`);
+  }
+  prepareFile(location.path, location.mode);
+  return location.path;
+}
+
+/** `rwc` creates the file's folder; `rw` needs the file; `ro` touches nothing (the backend checks the file). */
+function prepareFile(path: string, mode: SqliteMode): void {
+  if (path === ':memory:' || mode === 'ro') return;
+  if (mode === 'rw') {
+    if (!existsSync(path)) {
+      throw new MemoryError(
+        'STORAGE_ERROR',
+        `no database at ${path}; mode=rw opens an existing file only (drop it to create the file)`,
+      );
+    }
+    return;
+  }
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolder(dirname(path));
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new MemoryError(
       'STORAGE_ERROR',
-      `cannot create the folder for the database ${path} (${reason}); choose a location you may write`,
+      `cannot create the folder ${dirname(path)} for the database ${path} (${reason}); choose a location you may write`,
       { cause: error },
     );
   }
-  return path;
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactUrl(db: string): string {
-  return db.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
 /**

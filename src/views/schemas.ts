@@ -1,9 +1,28 @@
 import { z } from 'zod';
-import { COMPLEXITIES, LINK_TYPES, OUTCOME_STATUSES, PATTERN_TYPES, TASK_TYPES } from '../core/index.js';
+import {
+  ActionSchema,
+  AgentSchema,
+  CheckpointNoteSchema,
+  COMPLEXITIES,
+  DomainSchema,
+  FrameworkSchema,
+  IdSchema,
+  LanguageSchema,
+  LINK_TYPES,
+  NoteSchema,
+  OUTCOME_STATUSES,
+  OutcomeTextSchema,
+  PATTERN_TYPES,
+  TASK_TYPES,
+  TagSchema,
+  TaskTextSchema,
+  ToolNameSchema,
+} from '../core/index.js';
 
 /**
  * Argument and result shapes of the MCP tools: zod raw shapes (what `registerTool` takes), snake_case like
- * the CLI flags. They are parsed at the edge; the facade parses its own input again.
+ * the CLI flags. They are parsed at the edge; the facade parses its own input again. A limited text field is
+ * the core's own schema (`DomainSchema`, `TagSchema`, …), so what a face describes is what the facade takes.
  */
 
 /** Every list a tool returns is capped: 10 unless asked, never more than 100. */
@@ -15,10 +34,8 @@ export const LimitSchema = z
   .default(10)
   .describe('how many to return (1-100, default 10)');
 
-export const EpisodeIdSchema = z.string().min(1).max(200).describe('the id start_episode returned');
-const TaskSchema = z.string().min(1).max(10_000);
-const NameSchema = z.string().min(1).max(200);
-const TagsSchema = z.array(z.string().min(1).max(100)).max(50);
+export const EpisodeIdSchema = IdSchema.describe('the id start_episode returned');
+const TagsSchema = z.array(TagSchema).max(50);
 
 export const TaskTypeArg = z.enum(TASK_TYPES);
 export const OutcomeArg = z.enum(OUTCOME_STATUSES);
@@ -26,14 +43,14 @@ export const PatternTypeArg = z.enum(PATTERN_TYPES);
 
 /** The task context filters shared by the retrieval tools. */
 export const contextArgs = {
-  domain: NameSchema.optional().describe('area of work, e.g. web, retail'),
-  language: NameSchema.optional().describe('programming language, e.g. typescript'),
-  framework: NameSchema.optional().describe('framework, e.g. react'),
+  domain: DomainSchema.optional().describe('area of work, e.g. web, retail'),
+  language: LanguageSchema.optional().describe('programming language, e.g. typescript'),
+  framework: FrameworkSchema.optional().describe('framework, e.g. react'),
   tags: TagsSchema.optional().describe('tags the task carries'),
 };
 
 export const startEpisodeArgs = {
-  task: TaskSchema.describe('what you are asked to do, in one or two sentences'),
+  task: TaskTextSchema.describe('what you are asked to do, in one or two sentences'),
   task_type: TaskTypeArg.optional().describe('default other'),
   ...contextArgs,
   complexity: z.enum(COMPLEXITIES).optional().describe('default moderate'),
@@ -41,8 +58,8 @@ export const startEpisodeArgs = {
 
 export const logStepArgs = {
   episode_id: EpisodeIdSchema,
-  tool: NameSchema.describe('the tool you used, e.g. bash, edit, search'),
-  action: z.string().max(2_000).describe('what you did with it, e.g. "npm test"'),
+  tool: ToolNameSchema.describe('the tool you used, e.g. bash, edit, search'),
+  action: ActionSchema.describe('what you did with it, e.g. "npm test"'),
   params: z.record(z.string(), z.unknown()).optional().describe('the tool arguments'),
   output: z.string().optional().describe('what the step produced (it succeeded)'),
   error: z.string().optional().describe('the error it ended with (it failed)'),
@@ -54,12 +71,12 @@ export const logStepArgs = {
 export const completeEpisodeArgs = {
   episode_id: EpisodeIdSchema,
   outcome: OutcomeArg.describe('success, partial, failure or abstained (the task was not feasible)'),
-  verdict: z.string().max(10_000).optional().describe('why it counts as a success or partial success'),
-  reason: z.string().max(10_000).optional().describe('why it failed or was abandoned'),
+  verdict: OutcomeTextSchema.optional().describe('why it counts as a success or partial success'),
+  reason: OutcomeTextSchema.optional().describe('why it failed or was abandoned'),
 };
 
 export const listEpisodesArgs = {
-  domain: NameSchema.optional(),
+  domain: DomainSchema.optional(),
   task_type: TaskTypeArg.optional(),
   outcome: OutcomeArg.optional(),
   tags: TagsSchema.optional().describe('only episodes carrying all these tags'),
@@ -68,7 +85,7 @@ export const listEpisodesArgs = {
 };
 
 export const listHeuristicsArgs = {
-  domain: NameSchema.optional().describe('only heuristics of this domain'),
+  domain: DomainSchema.optional().describe('only heuristics of this domain'),
   min_confidence: z.number().min(0).max(1).optional().describe('only those at least this confident (0-1)'),
   limit: LimitSchema,
 };
@@ -87,26 +104,26 @@ export const HeuristicView = z.object({
 });
 
 export const retrieveContextArgs = {
-  task: TaskSchema.describe('the task you are about to start'),
+  task: TaskTextSchema.describe('the task you are about to start'),
   ...contextArgs,
   limit: LimitSchema,
 };
 
 export const searchEpisodesArgs = {
-  query: TaskSchema.describe('words or a sentence describing what you look for'),
+  query: TaskTextSchema.describe('words or a sentence describing what you look for'),
   domain: contextArgs.domain,
   limit: LimitSchema,
 };
 
 export const searchPatternsArgs = {
-  query: TaskSchema.describe('words or a sentence describing the situation'),
+  query: TaskTextSchema.describe('words or a sentence describing the situation'),
   domain: contextArgs.domain,
   type: PatternTypeArg.optional(),
   limit: LimitSchema,
 };
 
 export const recommendPlaybookArgs = {
-  task: TaskSchema.describe('the task you are about to start'),
+  task: TaskTextSchema.describe('the task you are about to start'),
   domain: contextArgs.domain,
   max_steps: z.number().int().min(1).max(50).default(8).describe('at most this many steps (1-50, default 8)'),
 };
@@ -237,29 +254,29 @@ export const PlaybookView = z.object({
     .describe('similar past runs weighed: successes give steps, failures only pitfalls'),
 });
 
-const TagChangeSchema = z.array(z.string().min(1).max(100)).min(1).max(100);
+const TagChangeSchema = z.array(TagSchema).min(1).max(100);
 export const LinkTypeArg = z.enum(LINK_TYPES);
 
 export const recordFeedbackArgs = {
   pattern_ids: z
-    .array(z.string().min(1).max(200))
+    .array(IdSchema)
     .min(1)
     .max(100)
     .describe('the patterns you applied (from retrieve_context or recommend_playbook)'),
   success: z.boolean().describe('whether the task succeeded after applying them'),
   episode_id: EpisodeIdSchema.optional().describe('the episode you applied them in'),
-  note: z.string().max(2_000).optional(),
+  note: NoteSchema.optional(),
 };
 
 export const checkpointEpisodeArgs = {
   episode_id: EpisodeIdSchema,
-  note: z.string().min(1).max(2_000).describe('where you are and what comes next'),
+  note: CheckpointNoteSchema.describe('where you are and what comes next'),
   progress: z.number().min(0).max(1).optional().describe('how far the task is, 0-1'),
 };
 
 export const resumeArgs = {
   episode_id: EpisodeIdSchema,
-  agent: z.string().min(1).max(200).optional().describe('who takes over, e.g. your name or role'),
+  agent: AgentSchema.optional().describe('who takes over, e.g. your name or role'),
 };
 
 export const tagArgs = { episode_id: EpisodeIdSchema, tags: TagChangeSchema };

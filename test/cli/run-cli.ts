@@ -12,17 +12,24 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a real subprocess (dist is built by test/global-setup.ts). */
+/**
+ * Runs the built CLI as a real subprocess (dist is built by test/global-setup.ts). With `timeoutMs` a run that
+ * does not end in time is killed (exit code -1), so a hang fails the test instead of spinning on.
+ */
 export function slmem(
   args: string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   if (!existsSync(MAIN))
     throw new Error(`${MAIN} is missing: run "npm run build" (the vitest global setup does)`);
   return new Promise((done, fail) => {
     // The hashing embedder keeps these tests fast; the demo test and test/embeddings use the real model.
     const env = { ...process.env, NO_COLOR: '1', SLMEM_DB: '', SLMEM_EMBEDDINGS: 'hash', ...options.env };
-    const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SelfLearningMemory } from '../../src/index.js';
@@ -127,10 +127,75 @@ describe('the CLI on a store that cannot be used', () => {
     }
   });
 
+  // Node's recursive mkdir spins for ever there (ENOENT under /proc, EEXIST for /proc itself).
+  it.runIf(existsSync('/proc/self'))('exits 7 at once for a folder that cannot be made (/proc)', async () => {
+    const result = await slmem(['--db', '/proc/nope/x.db', 'episode', 'list'], { timeoutMs: 10_000 });
+    expect(result.code).toBe(7);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /^slmem: STORAGE_ERROR: cannot create the folder \/proc\/nope for the database \/proc\/nope\/x\.db \(ENOENT\); choose a location you may write/,
+    );
+  });
+
+  it.runIf(existsSync('/proc/self'))(
+    'exits 7 saying what to check for a file that cannot be made',
+    async () => {
+      const result = await slmem(['--db', '/proc/x.db', 'episode', 'list'], { timeoutMs: 10_000 });
+      expect(result.code).toBe(7);
+      expect(result.stderr).toMatch(
+        /^slmem: STORAGE_ERROR: cannot open the database \/proc\/x\.db; check that its folder exists and that you may write there/,
+      );
+    },
+  );
+
   it('exits 2 with one line naming what is supported for a URL', async () => {
     const result = await slmem(['--db', 'libsql://memory.turso.io', 'stats']);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/file path or file: URL .* or a postgres:\/\/ URL/);
+  });
+});
+
+describe('a file: URL', () => {
+  it('with mode=ro opens the file read-only and never creates "q.db?mode=ro"', async () => {
+    const { dir, db } = tempDb();
+    const setup = await slmem(['--db', db, 'episode', 'start', '--task', 'Fix the login test', '--json']);
+    expect(setup.code).toBe(0);
+    const url = `file:${db}?mode=ro`;
+    const list = await slmem(['--db', url, 'episode', 'list', '--json']);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toHaveLength(1);
+    const write = await slmem(['--db', url, 'episode', 'start', '--task', 'another']);
+    expect(write.code).toBe(7);
+    expect(write.stderr).toMatch(/read-only/);
+    // A missing file is an error, not an empty new one.
+    const missing = await slmem(['--db', `file:${join(dir, 'new', 'x.db')}?mode=ro`, 'episode', 'list']);
+    expect(missing.code).toBe(7);
+    expect(missing.stderr).toMatch(/no database at/);
+    expect(existsSync(`${db}?mode=ro`)).toBe(false);
+    expect(existsSync(join(dir, 'new'))).toBe(false);
+  });
+
+  it('with mode=rw writes a file that exists and refuses to create one', async () => {
+    const { dir, db } = tempDb();
+    const missing = await openError({ db: `file:${db}?mode=rw` });
+    expect(missing.code).toBe('STORAGE_ERROR');
+    expect(missing.message).toMatch(/mode=rw opens an existing file only/);
+    expect(readdirSync(dir)).toEqual([]);
+    await (await SelfLearningMemory.open({ db, embeddings: false })).close();
+    const memory = await SelfLearningMemory.open({ db: `file://${db}?mode=rw`, embeddings: false });
+    await memory.startEpisode({ task: 'Fix the login test' });
+    await memory.close();
+  });
+
+  it('with another parameter exits 2 naming it; a plain path with "?" is a file of that name', async () => {
+    const { dir } = tempDb();
+    const refused = await slmem(['--db', `file:${join(dir, 'x.db')}?cache=shared`, 'episode', 'list']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/INVALID_INPUT: the file: URL parameter "cache" is not supported/);
+    expect(readdirSync(dir)).toEqual([]);
+    const plain = join(dir, 'what?.db');
+    expect((await slmem(['--db', plain, 'episode', 'list'])).code).toBe(0);
+    expect(existsSync(plain)).toBe(true);
   });
 });

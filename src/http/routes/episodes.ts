@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_FILTER_CHARS } from '../../core/index.js';
 import {
   completeEpisodeArgs,
   EpisodeIdSchema,
@@ -40,7 +41,7 @@ const listQuery = {
   until: z.string().max(40).optional().describe('only episodes started at or before this ISO date or time'),
   q: z
     .string()
-    .max(1_000)
+    .max(MAX_FILTER_CHARS)
     .optional()
     .describe('words that must all appear in the episode (task, steps, reflection)'),
   status: z.enum(['completed', 'in_progress']).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PATTERN_SORTS } from '../../core/index.js';
+import { DomainSchema, IdSchema, PATTERN_SORTS } from '../../core/index.js';
 import {
   EpisodeSummaryView,
   episodeSummaryView,
@@ -26,7 +26,7 @@ export function knowledgeRoutes(): Route[] {
       summary: 'List patterns, the most effective first unless another sort is asked',
       query: {
         type: PatternTypeArg.optional(),
-        domain: z.string().min(1).max(200).optional(),
+        domain: DomainSchema.optional(),
         min_occurrences: z
           .number()
           .int()
@@ -68,7 +68,7 @@ export function knowledgeRoutes(): Route[] {
       path: '/api/patterns/:id',
       tag,
       summary: 'A pattern with the episodes that support it',
-      params: { id: z.string().min(1).max(200) },
+      params: { id: IdSchema },
       response: z.object({
         pattern: PatternView,
         episodes: z.array(EpisodeSummaryView).describe('its most recent evidence, newest first'),
@@ -106,7 +106,7 @@ export function knowledgeRoutes(): Route[] {
       path: '/api/heuristics/:id',
       tag,
       summary: 'A heuristic with the episodes that support it',
-      params: { id: z.string().min(1).max(200) },
+      params: { id: IdSchema },
       response: z.object({
         heuristic: HeuristicView,
         episodes: z.array(EpisodeSummaryView).describe('its evidence still stored, newest first'),

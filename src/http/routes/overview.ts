@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROGRESS_BUCKETS, VERSION } from '../../core/index.js';
+import { DomainSchema, PROGRESS_BUCKETS, VERSION } from '../../core/index.js';
 import { OutcomeArg, PatternView, patternView } from '../../views/index.js';
 import { defineRoute, type Route } from '../route.js';
 import { endOfDay, startOfDay } from './dates.js';
@@ -77,7 +77,7 @@ export function overviewRoutes(): Route[] {
       summary: 'Are the agents getting better: success rate and mean reward over time, per domain',
       query: {
         bucket: z.enum(PROGRESS_BUCKETS).default('week'),
-        domain: z.string().min(1).max(200).optional(),
+        domain: DomainSchema.optional(),
         since: z.string().max(40).optional().describe('episodes completed at or after this ISO date or time'),
         until: z
           .string()

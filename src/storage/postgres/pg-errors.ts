@@ -1,4 +1,4 @@
-import { MemoryError } from '../../core/index.js';
+import { MemoryError, redactUrl } from '../../core/index.js';
 
 /** Where the store connects, for messages: never the password. */
 export interface PgTarget {
@@ -72,7 +72,7 @@ export function isConnectionLoss(error: unknown): boolean {
 
 function messageOf(error: unknown, target?: PgTarget): string {
   const message = error instanceof Error ? error.message : String(error);
-  return target?.secret ? message.replaceAll(target.secret, '***') : message;
+  return redactUrl(target?.secret ? message.replaceAll(target.secret, '***') : message);
 }
 
 /** Whether the error says that pgvector is missing (type or extension), whatever the statement was. */

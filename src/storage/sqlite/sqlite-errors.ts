@@ -38,7 +38,14 @@ export function openError(path: string, error: unknown): MemoryError {
       { cause: error },
     );
   }
-  if (typeof code !== 'string' || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM')) {
+  // libsql reports a file it cannot open (SQLITE_CANTOPEN, 14) with an empty code: ConnectionFailed("…: 14").
+  const cantOpen = /^ConnectionFailed\(/.test(message);
+  if (
+    typeof code !== 'string' ||
+    cantOpen ||
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_PERM')
+  ) {
     if (error instanceof MemoryError) return error;
     return new MemoryError(
       'STORAGE_ERROR',
