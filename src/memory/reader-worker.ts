@@ -2,11 +2,11 @@
  * A reader worker (see `Readers`): opens the memory its `workerData` describes on the first job and answers the
  * calls that rank, with the same parts the facade uses. Its own logs reach the caller's logger through the pool.
  */
-import { workerData } from 'node:worker_threads';
+import { threadId, workerData } from 'node:worker_threads';
 import { logToParent, serveRequests } from '../core/worker-protocol.js';
 import { playbookFor } from './advice.js';
 import { type MemoryParts, openParts, warmParts } from './parts.js';
-import type { ReaderConfig, ReaderJob } from './readers.js';
+import type { ReaderConfig, ReaderJob, ReaderReply } from './readers.js';
 
 const config = workerData as ReaderConfig;
 let opened: Promise<MemoryParts> | undefined;
@@ -22,20 +22,21 @@ function parts(): Promise<MemoryParts> {
   return opened;
 }
 
-serveRequests<ReaderJob, unknown>(async (job) => {
+serveRequests<ReaderJob, ReaderReply>(async (job) => {
   const live = await parts();
+  const value = await answer(live, job);
+  return { result: { value, thread: threadId, cache: live.retriever.stats() } };
+}, 'INTERNAL');
+
+function answer(live: MemoryParts, job: ReaderJob): Promise<unknown> {
   switch (job.method) {
     case 'retrieve':
-      return { result: await live.retriever.retrieve(job.input, false) };
+      return live.retriever.retrieve(job.input, false);
     case 'playbook':
-      return {
-        result: await playbookFor({ retriever: live.retriever, settings: live.playbookSettings }, job.input),
-      };
+      return playbookFor({ retriever: live.retriever, settings: live.playbookSettings }, job.input);
     case 'searchPatterns':
-      return { result: await live.retriever.searchPatterns(job.input) };
+      return live.retriever.searchPatterns(job.input);
     case 'warm':
-      return { result: await warmParts(live) };
-    case 'cacheStats':
-      return { result: live.retriever.stats() };
+      return warmParts(live);
   }
-}, 'INTERNAL');
+}

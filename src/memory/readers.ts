@@ -18,8 +18,14 @@ export type ReaderJob =
   | { method: 'retrieve'; input: RetrievalQuery }
   | { method: 'playbook'; input: PlaybookRequest }
   | { method: 'searchPatterns'; input: PatternQuery }
-  | { method: 'warm' }
-  | { method: 'cacheStats' };
+  | { method: 'warm' };
+
+/** A reader's answer, with its caches' counts as they stand after it (so that stats need not ask). */
+export interface ReaderReply {
+  value: unknown;
+  thread: number;
+  cache: RetrieverCacheStats;
+}
 
 /**
  * The calls that rank (retrieve, playbook, searchPatterns) answered by worker threads, each with a connection of
@@ -28,12 +34,14 @@ export type ReaderJob =
  * acknowledged here is seen by the next call there.
  */
 export class Readers {
-  readonly #pool: WorkerPool<ReaderJob, unknown>;
+  readonly #pool: WorkerPool<ReaderJob, ReaderReply>;
+  /** The last counts each worker reported. */
+  readonly #caches = new Map<number, RetrieverCacheStats>();
   readonly size: number;
 
   constructor(config: ReaderConfig, size: number, log: (message: string) => void) {
     this.size = size;
-    this.#pool = createWorkerPool<ReaderJob, unknown>({
+    this.#pool = createWorkerPool<ReaderJob, ReaderReply>({
       url: workerUrl(),
       size,
       name: 'reader',
@@ -44,31 +52,48 @@ export class Readers {
   }
 
   retrieve(input: RetrievalQuery): Promise<RetrievalResult> {
-    return this.#pool.run({ method: 'retrieve', input }) as Promise<RetrievalResult>;
+    return this.#run({ method: 'retrieve', input });
   }
 
   playbook(input: PlaybookRequest): Promise<Playbook> {
-    return this.#pool.run({ method: 'playbook', input }) as Promise<Playbook>;
+    return this.#run({ method: 'playbook', input });
   }
 
   searchPatterns(input: PatternQuery): Promise<FoundPattern[]> {
-    return this.#pool.run({ method: 'searchPatterns', input }) as Promise<FoundPattern[]>;
+    return this.#run({ method: 'searchPatterns', input });
   }
 
   /** Starts every worker and loads its search index; resolves to the vectors one of them holds. */
   async warm(): Promise<{ vectors: number }> {
     const warmed = await Promise.all(
-      Array.from(
-        { length: this.size },
-        () => this.#pool.run({ method: 'warm' }) as Promise<{ vectors: number }>,
-      ),
+      Array.from({ length: this.size }, () => this.#run<{ vectors: number }>({ method: 'warm' })),
     );
     return warmed[0] ?? { vectors: 0 };
   }
 
-  /** The result and query-embedding caches of a worker (they live there, not with the caller). */
-  cacheStats(): Promise<RetrieverCacheStats> {
-    return this.#pool.run({ method: 'cacheStats' }) as Promise<RetrieverCacheStats>;
+  /**
+   * The result and query-embedding caches of the workers, as they last reported them (the caches live there);
+   * answered at once, not behind the calls waiting for a worker.
+   */
+  cacheStats(): RetrieverCacheStats {
+    const sum: RetrieverCacheStats = {
+      queryCache: { hits: 0, misses: 0, size: 0 },
+      queryEmbeddingCache: { hits: 0, misses: 0 },
+    };
+    for (const { queryCache, queryEmbeddingCache } of this.#caches.values()) {
+      sum.queryCache.hits += queryCache.hits;
+      sum.queryCache.misses += queryCache.misses;
+      sum.queryCache.size += queryCache.size;
+      sum.queryEmbeddingCache.hits += queryEmbeddingCache.hits;
+      sum.queryEmbeddingCache.misses += queryEmbeddingCache.misses;
+    }
+    return sum;
+  }
+
+  async #run<T>(job: ReaderJob): Promise<T> {
+    const reply = await this.#pool.run(job);
+    this.#caches.set(reply.thread, reply.cache);
+    return reply.value as T;
   }
 
   /** Lets the calls in flight finish, then ends the workers. */

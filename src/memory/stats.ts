@@ -29,11 +29,11 @@ export interface StatsDeps {
 
 export async function memoryStats(deps: StatsDeps): Promise<MemoryStats> {
   const { storage, provider, indexer, retriever, readers } = deps;
-  const [stored, vectors, caches] = await Promise.all([
+  const [stored, vectors] = await Promise.all([
     storage.stats(),
     provider ? storage.countVectors(provider.id) : undefined,
-    readers ? readers.cacheStats() : retriever.stats(),
   ]);
+  const caches = readers ? readers.cacheStats() : retriever.stats();
   return {
     ...stored,
     embeddings:
