@@ -78,6 +78,7 @@ export {
 } from './query.js';
 export { redactUrl } from './redact.js';
 export { checkSafeInput, MAX_INPUT_DEPTH, MAX_LATENCY_MS, MAX_TOKENS } from './safe-input.js';
+export { approximateBytes } from './size.js';
 export { MAX_TAG_CHARS, normalizeTag, normalizeTags, TagSchema } from './tags.js';
 export { contentTokens, hasWholeWord, isStopword, oneLine, tokenize, topTerms } from './text.js';
 export { VERSION } from './version.js';

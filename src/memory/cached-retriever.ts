@@ -23,8 +23,8 @@ export interface CachedRetrieverDeps {
   settings: RetrievalSettings;
   clock: Clock;
   log: (message: string) => void;
-  /** The result cache (default 500 entries, 60 s); `false` turns it off. */
-  queryCache: { maxEntries?: number; ttlMs?: number } | false | undefined;
+  /** The result cache (default 500 entries, 32 MiB, 60 s); `false` turns it off. */
+  queryCache: { maxEntries?: number; maxBytes?: number; ttlMs?: number } | false | undefined;
 }
 
 /** Hit counts of the result cache and of the query-embedding cache, as `stats()` reports them. */
@@ -51,6 +51,7 @@ export class CachedRetriever {
         ? undefined
         : new QueryCache({
             maxEntries: deps.queryCache?.maxEntries ?? 500,
+            maxBytes: deps.queryCache?.maxBytes ?? 32 * 1024 * 1024,
             ttlMs: deps.queryCache?.ttlMs ?? 60_000,
             clock: deps.clock,
           });

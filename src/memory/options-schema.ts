@@ -87,9 +87,16 @@ const MemoryOptionsSchema = z.object({
   }),
   playbook: partialOf({ consensus: z.boolean(), toolModel: z.boolean(), failures: z.boolean() }),
   queryCache: z
-    .union([z.literal(false), z.object({ maxEntries: count.optional(), ttlMs: weight.optional() })], {
-      error: 'expected false or { maxEntries?: positive integer, ttlMs?: milliseconds }',
-    })
+    .union(
+      [
+        z.literal(false),
+        z.object({ maxEntries: count.optional(), maxBytes: count.optional(), ttlMs: weight.optional() }),
+      ],
+      {
+        error:
+          'expected false or { maxEntries?: positive integer, maxBytes?: positive integer, ttlMs?: milliseconds }',
+      },
+    )
     .optional(),
   readers: z.number().int().min(0).max(64).optional(),
   log: fn('a function (message: string) => void').optional(),

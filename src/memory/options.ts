@@ -52,8 +52,11 @@ export interface MemoryOptions {
    * `failures` lets similar failed runs count against the tools they used.
    */
   playbook?: Partial<PlaybookSettings>;
-  /** The retrieval result cache (LRU + TTL, invalidated by any write): default 500 entries, 60 s; `false` turns it off. */
-  queryCache?: { maxEntries?: number; ttlMs?: number } | false;
+  /**
+   * The retrieval result cache (LRU + TTL, invalidated by any write): default 500 entries and 32 MiB (results
+   * that hold long episodes count by their size), 60 s; `false` turns it off.
+   */
+  queryCache?: { maxEntries?: number; maxBytes?: number; ttlMs?: number } | false;
   /**
    * Worker threads that answer `retrieve`, `playbook` and `searchPatterns`, each with its own connection to the
    * store (default 0: the calling thread answers). A server sets 1 or more, so that these calls, the heaviest,
