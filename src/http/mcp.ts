@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Context, Hono } from 'hono';
-import { createMcpServer, SessionTable } from '../mcp/index.js';
+import { createMcpServer, mcpTools, SessionTable, type Tool } from '../mcp/index.js';
+import type { SelfLearningMemory } from '../memory/index.js';
 import type { AppEnv } from './context.js';
 import { httpError } from './errors.js';
 
@@ -28,6 +29,16 @@ export function mountMcp(
   options: { maxSessions: number; idleTimeoutMs: number },
 ): SessionTable {
   const sessions = new SessionTable(options.maxSessions, options.idleTimeoutMs);
+  // One tool set per memory (namespace), shared by its sessions: a session then costs its server, not schemas.
+  const toolSets = new WeakMap<SelfLearningMemory, Tool[]>();
+  const toolsOf = (memory: SelfLearningMemory): Tool[] => {
+    let tools = toolSets.get(memory);
+    if (!tools) {
+      tools = mcpTools(memory);
+      toolSets.set(memory, tools);
+    }
+    return tools;
+  };
 
   app.all(MCP_PATH, async (c) => {
     const namespace = c.get('namespace');
@@ -65,7 +76,8 @@ export function mountMcp(
       );
     }
     try {
-      const server = createMcpServer(c.get('memory'));
+      const memory = c.get('memory');
+      const server = createMcpServer(memory, toolsOf(memory));
       const transport: WebStandardStreamableHTTPServerTransport =
         new WebStandardStreamableHTTPServerTransport({
           sessionIdGenerator: randomUUID,

@@ -1,3 +1,4 @@
-export { createMcpServer } from './server.js';
+export { createMcpServer, mcpTools } from './server.js';
 export type { Session } from './sessions.js';
 export { SessionTable } from './sessions.js';
+export type { Tool } from './tool.js';
