@@ -166,6 +166,7 @@ export function createHttpApp(memory: SelfLearningMemory, options: HttpAppOption
     app,
     routes,
     async close() {
+      metrics.close();
       await sessions.close();
       for (const m of await settled(opened.values())) await m.close();
     },

@@ -1,3 +1,4 @@
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { type MemoryGauges, renderMemoryGauges, renderProcessGauges } from './memory-gauges.js';
@@ -24,6 +25,18 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 export class HttpMetrics {
   readonly #requests = new CounterVec(['method', 'route', 'status']);
   readonly #durations = new HistogramVec(['method', 'route'], DURATION_BUCKETS);
+  /** How late the event loop ran its timers: what a request waits before its turn, whatever its route. */
+  readonly #loop: IntervalHistogram;
+
+  constructor() {
+    this.#loop = monitorEventLoopDelay({ resolution: 10 });
+    this.#loop.enable();
+  }
+
+  /** Stops watching the event loop. */
+  close(): void {
+    this.#loop.disable();
+  }
 
   observe(req: { method: string; route: string; status: number; seconds: number }): void {
     const method = METHODS.has(req.method.toUpperCase()) ? req.method.toUpperCase() : 'OTHER';
@@ -48,7 +61,29 @@ export class HttpMetrics {
       ),
       renderMemoryGauges(memory),
       renderProcessGauges(),
+      this.#renderLoop(),
     ].join('');
+  }
+
+  /** The event loop's delay since the last scrape (the window then starts again), as prom-client names it. */
+  #renderLoop(): string {
+    const seconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
+    const text = [
+      formatFamily(
+        'nodejs_eventloop_lag_p99_seconds',
+        'gauge',
+        'The 99th percentile of the event loop delay since the last scrape.',
+        [{ value: seconds(this.#loop.percentile(99)) }],
+      ),
+      formatFamily(
+        'nodejs_eventloop_lag_max_seconds',
+        'gauge',
+        'The longest event loop delay since the last scrape.',
+        [{ value: seconds(this.#loop.max) }],
+      ),
+    ].join('');
+    this.#loop.reset();
+    return text;
   }
 }
 

@@ -91,6 +91,27 @@ describe('the Prometheus text format', () => {
       ['OTHER', '405', 1],
     ]);
     expect(find(samples, 'process_resident_memory_bytes', {})[0]?.value).toBeGreaterThan(0);
+    metrics.close();
+  });
+
+  it('report how long the event loop was held since the last scrape, then start a new window', async () => {
+    const metrics = new HttpMetrics();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const held = Date.now();
+      while (Date.now() - held < 500) {
+        // Holds the event loop, as a long synchronous call would.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const first = parse(metrics.render(none)).samples;
+      expect(find(first, 'nodejs_eventloop_lag_max_seconds', {})[0]?.value).toBeGreaterThanOrEqual(0.45);
+      expect(find(first, 'nodejs_eventloop_lag_p99_seconds', {})[0]?.value).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const second = parse(metrics.render(none)).samples;
+      expect(find(second, 'nodejs_eventloop_lag_max_seconds', {})[0]?.value).toBeLessThan(0.45);
+    } finally {
+      metrics.close();
+    }
   });
 });
 
