@@ -12,8 +12,17 @@ export interface HttpRow {
   api: ApiStats[];
   /** The same routes while heavy clients call retrieve and playbook back to back. */
   busy: ApiStats[];
-  /** What the heavy clients got done meanwhile. */
-  heavy: { calls: number; failed: number; perSec: number };
+  /**
+   * What the heavy clients got done meanwhile; the server's RSS (MB) after start, after the routes alone and after
+   * them busy; its event loop's longest delay (ms) in each of the two runs.
+   */
+  heavy: {
+    calls: number;
+    failed: number;
+    perSec: number;
+    rssMb?: { start: number; alone: number; busy: number };
+    loopMaxMs?: { alone: number; busy: number };
+  };
   pages: PageStats[];
 }
 
@@ -60,6 +69,15 @@ export function httpTable(rows: readonly HttpRow[]): string {
   const heavy = rows
     .map((r) => `${sizeLabel(r.episodes)}: ${r.heavy.perSec.toFixed(0)} heavy calls/s`)
     .join('; ');
+  const server = rows
+    .filter((r) => r.heavy.rssMb && r.heavy.loopMaxMs)
+    .map((r) => {
+      const { rssMb, loopMaxMs } = r.heavy as Required<HttpRow['heavy']>;
+      return (
+        `${sizeLabel(r.episodes)}: RSS ${rssMb.start.toFixed(0)} MB at start, ${rssMb.alone.toFixed(0)} after the routes alone, ` +
+        `${rssMb.busy.toFixed(0)} after them busy; event loop held at most ${loopMaxMs.alone.toFixed(0)} ms alone, ${loopMaxMs.busy.toFixed(0)} ms busy`
+      );
+    });
   const pages = formatTable(
     ['page view (cold load)', ...rows.map((r) => `${sizeLabel(r.episodes)}: median (min-max) ms`)],
     names((r) => r.pages).map((name) => [
@@ -75,7 +93,9 @@ export function httpTable(rows: readonly HttpRow[]): string {
     .join('; ');
   return (
     `HTTP API over a real socket (${stores})\n${api}\n\n` +
-    `while busy: beside 4 clients calling retrieve and playbook back to back (${heavy})\n${busy}\n\n` +
+    `while busy: beside 4 clients calling retrieve and playbook back to back (${heavy})\n${busy}\n` +
+    server.map((line) => `${line}\n`).join('') +
+    '\n' +
     `web page in headless Chromium\n${pages}`
   );
 }

@@ -116,6 +116,19 @@ async function heavyLoad(url: string, clients: number, texts: readonly string[])
   };
 }
 
+/**
+ * The server's resident memory (MB) and its event loop's longest delay (ms) since the previous scrape, from
+ * /metrics (which starts a new delay window with each scrape).
+ */
+async function serverGauges(url: string): Promise<{ rssMb: number; loopMaxMs: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return {
+    rssMb: value('process_resident_memory_bytes') / 1e6,
+    loopMaxMs: value('nodejs_eventloop_lag_max_seconds') * 1000,
+  };
+}
+
 /** The views issue 12 names, each with the element that says it is drawn. */
 const pageTargets = (facts: StoreFacts): PageTarget[] => [
   { name: 'page: episodes list', route: '/episodes', testid: 'episode-row' },
@@ -130,11 +143,12 @@ async function main(): Promise<number> {
       quick: { type: 'boolean', default: false },
       'api-only': { type: 'boolean', default: false },
       readers: { type: 'string', default: '1' },
+      sizes: { type: 'string', default: '1000,10000' },
     },
   });
   const quick = values.quick;
   const withPages = !values['api-only'];
-  const sizes = quick ? [1000] : [1000, 10_000];
+  const sizes = quick ? [1000] : values.sizes.split(',').map(Number);
   const counts = quick ? { n: 50, warmup: 10, loads: 3 } : { n: 200, warmup: 20, loads: 10 };
   const datasets = new URL('../../shared/datasets/', import.meta.url);
   if (!existsSync(fileURLToPath(datasets))) {
@@ -160,11 +174,18 @@ async function main(): Promise<number> {
         log(
           `server at ${server.url} (vector index loaded in ${server.warmSec.toFixed(2)} s); timing the API`,
         );
+        const started = await serverGauges(server.url);
         const api = await measureApi(server.url, apiTargets(facts), counts);
+        const alone = await serverGauges(server.url);
         log(`${size}: API timed alone; again beside ${HEAVY_CLIENTS} clients calling retrieve and playbook`);
         const load = await heavyLoad(server.url, HEAVY_CLIENTS, facts.texts);
         const busy = await measureApi(server.url, apiTargets(facts), counts);
-        const heavy = await load.stop();
+        const loaded = await serverGauges(server.url);
+        const heavy = {
+          ...(await load.stop()),
+          rssMb: { start: started.rssMb, alone: alone.rssMb, busy: loaded.rssMb },
+          loopMaxMs: { alone: alone.loopMaxMs, busy: loaded.loopMaxMs },
+        };
         log(
           `${size}: the heavy clients made ${heavy.calls} calls (${heavy.perSec.toFixed(0)}/s, ${heavy.failed} failed)`,
         );

@@ -22,7 +22,13 @@ const row = (episodes: number, p95: number): HttpRow => ({
   warmSec: 0.25,
   api: [api('GET /api/stats', p95)],
   busy: [api('GET /api/stats', p95 * 3)],
-  heavy: { calls: 600, failed: 0, perSec: 60 },
+  heavy: {
+    calls: 600,
+    failed: 0,
+    perSec: 60,
+    rssMb: { start: 120, alone: 130.4, busy: 150 },
+    loopMaxMs: { alone: 12, busy: 31 },
+  },
   pages: [page('page: episodes list', 100 + p95)],
 });
 
@@ -42,6 +48,9 @@ describe('the HTTP bench', () => {
     expect(busy).toBeGreaterThan(0);
     expect(lines.slice(busy).find((l) => l.startsWith('GET /api/stats'))).toMatch(
       /2\.00 \/ 6\.00 \(3\.0\)\s+4\.00 \/ 12\.00 \(3\.0\)$/,
+    );
+    expect(lines).toContain(
+      '10k: RSS 120 MB at start, 130 after the routes alone, 150 after them busy; event loop held at most 12 ms alone, 31 ms busy',
     );
     expect(lines.find((l) => l.startsWith('page: episodes list'))).toMatch(
       /102 \(101-103\)\s+104 \(103-105\)$/,
