@@ -47,12 +47,14 @@ export async function crashableCluster(options: { dir: string; port: number }): 
   };
 }
 
-/** setup-postgres.sh runs as root or as postgres; so does this. */
+/** As the postgres user, the way setup-postgres.sh gets there: directly, as root with runuser, or with sudo. */
 async function asPostgres(command: string, args: string[]): Promise<void> {
-  const [file, argv] =
+  const [file, argv]: [string, string[]] =
     userInfo().username === 'postgres'
       ? [command, args]
-      : ['runuser', ['-u', 'postgres', '--', command, ...args]];
+      : process.getuid?.() === 0
+        ? ['runuser', ['-u', 'postgres', '--', command, ...args]]
+        : ['sudo', ['-n', '-u', 'postgres', '--', command, ...args]];
   // The server must not inherit this process's pipes: execFile would wait for them to close.
   await run(file, argv, { cwd: '/' });
 }
