@@ -14,7 +14,7 @@ export interface HttpRow {
   busy: ApiStats[];
   /**
    * What the heavy clients got done meanwhile; the server's RSS (MB) after start, after the routes alone and after
-   * them busy; its event loop's longest delay (ms) in each of the two runs.
+   * them busy; its event loop's longest delay (ms, the bound of the histogram bucket it fell in) in each run.
    */
   heavy: {
     calls: number;
@@ -75,7 +75,7 @@ export function httpTable(rows: readonly HttpRow[]): string {
       const { rssMb, loopMaxMs } = r.heavy as Required<HttpRow['heavy']>;
       return (
         `${sizeLabel(r.episodes)}: RSS ${rssMb.start.toFixed(0)} MB at start, ${rssMb.alone.toFixed(0)} after the routes alone, ` +
-        `${rssMb.busy.toFixed(0)} after them busy; event loop held at most ${loopMaxMs.alone.toFixed(0)} ms alone, ${loopMaxMs.busy.toFixed(0)} ms busy`
+        `${rssMb.busy.toFixed(0)} after them busy; event loop held at most ${loopMaxMs.alone} ms alone, ${loopMaxMs.busy} ms busy`
       );
     });
   const pages = formatTable(

@@ -1,6 +1,6 @@
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import { EventLoopWatch } from './event-loop.js';
 import { type MemoryGauges, renderMemoryGauges, renderProcessGauges } from './memory-gauges.js';
 import { CounterVec, formatFamily, HistogramVec } from './prometheus.js';
 
@@ -25,17 +25,11 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 export class HttpMetrics {
   readonly #requests = new CounterVec(['method', 'route', 'status']);
   readonly #durations = new HistogramVec(['method', 'route'], DURATION_BUCKETS);
-  /** How late the event loop ran its timers: what a request waits before its turn, whatever its route. */
-  readonly #loop: IntervalHistogram;
-
-  constructor() {
-    this.#loop = monitorEventLoopDelay({ resolution: 10 });
-    this.#loop.enable();
-  }
+  readonly #loop = new EventLoopWatch();
 
   /** Stops watching the event loop. */
   close(): void {
-    this.#loop.disable();
+    this.#loop.close();
   }
 
   observe(req: { method: string; route: string; status: number; seconds: number }): void {
@@ -61,29 +55,13 @@ export class HttpMetrics {
       ),
       renderMemoryGauges(memory),
       renderProcessGauges(),
-      this.#renderLoop(),
-    ].join('');
-  }
-
-  /** The event loop's delay since the last scrape (the window then starts again), as prom-client names it. */
-  #renderLoop(): string {
-    const seconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
-    const text = [
       formatFamily(
-        'nodejs_eventloop_lag_p99_seconds',
-        'gauge',
-        'The 99th percentile of the event loop delay since the last scrape.',
-        [{ value: seconds(this.#loop.percentile(99)) }],
-      ),
-      formatFamily(
-        'nodejs_eventloop_lag_max_seconds',
-        'gauge',
-        'The longest event loop delay since the last scrape.',
-        [{ value: seconds(this.#loop.max) }],
+        'slmem_eventloop_delay_seconds',
+        'histogram',
+        'How late the event loop ran a 10 ms timer, in seconds: what any request waits before its turn.',
+        this.#loop.delays.samples(),
       ),
     ].join('');
-    this.#loop.reset();
-    return text;
   }
 }
 
