@@ -23,6 +23,16 @@ export interface HttpRow {
     rssMb?: { start: number; alone: number; busy: number };
     loopMaxMs?: { alone: number; busy: number };
   };
+  /** The cheap routes while 2 clients write episodes and 2 call retrieve and playbook (absent in old results). */
+  mixed?: {
+    api: ApiStats[];
+    calls: number;
+    writes: number;
+    failed: number;
+    seconds: number;
+    rssMb: number;
+    loopMaxMs: number;
+  };
   pages: PageStats[];
 }
 
@@ -78,6 +88,20 @@ export function httpTable(rows: readonly HttpRow[]): string {
         `${rssMb.busy.toFixed(0)} after them busy; event loop held at most ${loopMaxMs.alone} ms alone, ${loopMaxMs.busy} ms busy`
       );
     });
+  const mixed = rows.flatMap((r) => {
+    const m = r.mixed;
+    if (!m) return [];
+    const routes = m.api
+      .map((s) => {
+        const alone = r.api.find((a) => a.name === s.name)?.p95;
+        return `${s.name.replace(' (baseline)', '')} p95 ${ms(s.p95)} ms${alone ? ` (${(s.p95 / alone).toFixed(1)}× alone)` : ''}`;
+      })
+      .join(', ');
+    return [
+      `${sizeLabel(r.episodes)}: ${routes}; meanwhile ${m.writes} writes and ${m.calls} retrieve/playbook in ${m.seconds.toFixed(0)} s ` +
+        `(${m.failed} failed); event loop held at most ${m.loopMaxMs} ms; RSS ${m.rssMb.toFixed(0)} MB`,
+    ];
+  });
   const pages = formatTable(
     ['page view (cold load)', ...rows.map((r) => `${sizeLabel(r.episodes)}: median (min-max) ms`)],
     names((r) => r.pages).map((name) => [
@@ -95,6 +119,9 @@ export function httpTable(rows: readonly HttpRow[]): string {
     `HTTP API over a real socket (${stores})\n${api}\n\n` +
     `while busy: beside 4 clients calling retrieve and playbook back to back (${heavy})\n${busy}\n` +
     server.map((line) => `${line}\n`).join('') +
+    (mixed.length > 0
+      ? `\nmixed: beside 2 clients writing episodes and 2 calling retrieve and playbook\n${mixed.join('\n')}\n`
+      : '') +
     '\n' +
     `web page in headless Chromium\n${pages}`
   );

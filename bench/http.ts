@@ -26,6 +26,8 @@ import { createRng, type Rng } from './rng.js';
 const SEED = 20_261_129;
 /** Clients calling retrieve and playbook back to back while every route is timed again: the issue's "4 heavy". */
 const HEAVY_CLIENTS = 4;
+/** The routes timed during the mixed run: the cheap ones, which must not wait for the writers and readers. */
+const MIXED_TIMED = new Set(['GET /health (baseline)', 'GET /api/episodes', 'GET /api/episodes/:id']);
 const WEEK = 7 * 24 * 3600 * 1000;
 const FIRST_MONDAY = Date.UTC(2026, 0, 5);
 const log = (message: string) =>
@@ -97,21 +99,31 @@ async function serve(
   };
 }
 
-/** Heavy clients (bench/http-load.ts) in a child process, calling retrieve and playbook until `stop`. */
-async function heavyLoad(url: string, clients: number, texts: readonly string[]) {
+/**
+ * Load (bench/http-load.ts) in a child process until `stop`: `clients` calling retrieve and playbook, `writers`
+ * recording episodes.
+ */
+async function heavyLoad(url: string, clients: number, texts: readonly string[], writers = 0) {
   const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
   const script = fileURLToPath(new URL('http-load.ts', import.meta.url));
   const child = spawn(tsx, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async () => String((await lines.next()).value);
-  child.stdin.write(`${JSON.stringify({ url, clients, texts })}\n`);
+  child.stdin.write(`${JSON.stringify({ url, clients, writers, texts })}\n`);
   if ((await next()) !== 'ready') throw new Error('the heavy clients did not start');
   const started = performance.now();
   return {
-    async stop(): Promise<{ calls: number; failed: number; perSec: number }> {
+    async stop(): Promise<{
+      calls: number;
+      writes: number;
+      failed: number;
+      perSec: number;
+      seconds: number;
+    }> {
       child.stdin.end();
-      const done = JSON.parse(await next()) as { calls: number; failed: number };
-      return { ...done, perSec: done.calls / ((performance.now() - started) / 1000) };
+      const done = JSON.parse(await next()) as { calls: number; writes: number; failed: number };
+      const seconds = (performance.now() - started) / 1000;
+      return { ...done, perSec: done.calls / seconds, seconds };
     },
   };
 }
@@ -200,9 +212,23 @@ async function main(): Promise<number> {
         log(
           `${size}: the heavy clients made ${heavy.calls} calls (${heavy.perSec.toFixed(0)}/s, ${heavy.failed} failed)`,
         );
+        log(
+          `${size}: mixed: the cheap routes beside 2 clients writing episodes and 2 calling retrieve and playbook`,
+        );
+        const mixedLoad = await heavyLoad(server.url, 2, facts.texts, 2);
+        const cheap = apiTargets(facts).filter((t) => MIXED_TIMED.has(t.name));
+        const mixedApi = await measureApi(server.url, cheap, counts);
+        const afterMixed = await serverGauges(server.url);
+        const mixedDone = await mixedLoad.stop();
+        const mixed = {
+          api: mixedApi,
+          ...mixedDone,
+          rssMb: afterMixed.rssMb,
+          loopMaxMs: longestDelayMs(loaded.loop, afterMixed.loop),
+        };
         log(`${size}: ${withPages ? 'loading the page in Chromium' : 'pages skipped (--api-only)'}`);
         const pages = withPages ? await measurePages(server.url, pageTargets(facts), counts.loads) : [];
-        rows.push({ episodes: size, patterns, warmSec: server.warmSec, api, busy, heavy, pages });
+        rows.push({ episodes: size, patterns, warmSec: server.warmSec, api, busy, heavy, mixed, pages });
       } finally {
         await server.stop();
       }
@@ -238,6 +264,7 @@ async function main(): Promise<number> {
       `client: fetch from the bench process, one request at a time, keep-alive, timed to the last body byte; ` +
       `${counts.n} requests per endpoint after ${counts.warmup} warm-up; retrieve/playbook/q with a new task text each; ` +
       `busy: the same again while ${HEAVY_CLIENTS} clients in another process call retrieve and playbook back to back with new texts; ` +
+      'mixed: /health, the list and one episode again while 2 clients record episodes (start, 6 steps, complete) and 2 call retrieve and playbook; ' +
       `page: ${counts.loads} cold loads (new browser context) per view in /usr/bin/chromium headless, ms from navigation start to the frame showing the element`,
     summary: top && {
       episodes: top.episodes,
