@@ -333,42 +333,49 @@ export function listHeuristics(sql: Sql, ns: string, filter: HeuristicFilter): H
 }
 
 export function stats(sql: Sql, ns: string): StorageStats {
-  const count = (query: string): number => (sql(query).get(ns) as { n: number }).n;
+  // Every count of episodes in one pass over the covering index (namespace, domain, ended_at, outcome_status,
+  // reward_total, step_count), in its order: one row per domain, summed here.
+  const outcomes = OUTCOME_STATUSES.map((o, i) => `sum(outcome_status = '${o}') AS o${i}`).join(', ');
+  const domains = sql(
+    `SELECT domain AS d, count(*) AS n, count(ended_at) AS completed, coalesce(sum(step_count), 0) AS steps,
+       sum(reward_total) AS rs, count(reward_total) AS rn, ${outcomes}
+     FROM episodes WHERE namespace = ? GROUP BY domain`,
+  ).all(ns) as Array<Record<string, number | null> & { d: string }>;
   const byOutcome = Object.fromEntries(OUTCOME_STATUSES.map((s) => [s, 0])) as Record<OutcomeStatus, number>;
-  for (const row of sql(
-    `SELECT outcome_status AS s, count(*) AS n FROM episodes WHERE namespace = ? AND outcome_status IS NOT NULL
-     GROUP BY outcome_status`,
-  ).all(ns) as Array<{ s: OutcomeStatus; n: number }>) {
-    byOutcome[row.s] = row.n;
+  const byDomain: Record<string, number> = {};
+  const sums = { episodes: 0, completed: 0, steps: 0, reward: 0, rewarded: 0 };
+  for (const row of domains) {
+    const n = row.n ?? 0;
+    byDomain[row.d] = n;
+    sums.episodes += n;
+    sums.completed += row.completed ?? 0;
+    sums.steps += row.steps ?? 0;
+    sums.reward += row.rs ?? 0;
+    sums.rewarded += row.rn ?? 0;
+    for (const [i, o] of OUTCOME_STATUSES.entries()) byOutcome[o] += row[`o${i}`] ?? 0;
   }
   const patternsByType = Object.fromEntries(PATTERN_TYPES.map((t) => [t, 0])) as Record<PatternType, number>;
+  let patterns = 0;
   for (const row of sql(
     'SELECT type AS t, count(*) AS n FROM patterns WHERE namespace = ? GROUP BY type',
   ).all(ns) as Array<{ t: PatternType; n: number }>) {
     patternsByType[row.t] = row.n;
+    patterns += row.n;
   }
-  const byDomain: Record<string, number> = {};
-  for (const row of sql(
-    'SELECT domain AS d, count(*) AS n FROM episodes WHERE namespace = ? GROUP BY domain ORDER BY n DESC',
-  ).all(ns) as Array<{ d: string; n: number }>) {
-    byDomain[row.d] = row.n;
-  }
-  const reward = sql(
-    'SELECT avg(reward_total) AS r FROM episodes WHERE namespace = ? AND reward_total IS NOT NULL',
-  ).get(ns) as { r: number | null };
+  const heuristics = (
+    sql('SELECT count(*) AS n FROM heuristics WHERE namespace = ?').get(ns) as { n: number }
+  ).n;
   return {
-    episodes: count('SELECT count(*) AS n FROM episodes WHERE namespace = ?'),
-    completedEpisodes: count(
-      'SELECT count(*) AS n FROM episodes WHERE namespace = ? AND ended_at IS NOT NULL',
-    ),
+    episodes: sums.episodes,
+    completedEpisodes: sums.completed,
     // step_count is the last seq of every episode, kept by every write of steps.
-    steps: count('SELECT coalesce(sum(step_count), 0) AS n FROM episodes WHERE namespace = ?'),
-    patterns: count('SELECT count(*) AS n FROM patterns WHERE namespace = ?'),
+    steps: sums.steps,
+    patterns,
     patternsByType,
-    heuristics: count('SELECT count(*) AS n FROM heuristics WHERE namespace = ?'),
+    heuristics,
     byOutcome,
-    byDomain,
-    averageReward: reward.r === null ? null : Math.round(reward.r * 10_000) / 10_000,
+    byDomain: Object.fromEntries(Object.entries(byDomain).sort(([, a], [, b]) => b - a)),
+    averageReward: sums.rewarded === 0 ? null : Math.round((sums.reward / sums.rewarded) * 10_000) / 10_000,
   };
 }
 
