@@ -7,6 +7,7 @@ import { logToParent, serveRequests } from '../core/worker-protocol.js';
 import { playbookFor } from './advice.js';
 import { type MemoryParts, openParts, warmParts } from './parts.js';
 import type { ReaderConfig, ReaderJob, ReaderReply } from './readers.js';
+import { memoryStats } from './stats.js';
 
 const config = workerData as ReaderConfig;
 let opened: Promise<MemoryParts> | undefined;
@@ -36,6 +37,10 @@ function answer(live: MemoryParts, job: ReaderJob): Promise<unknown> {
       return playbookFor({ retriever: live.retriever, settings: live.playbookSettings }, job.input);
     case 'searchPatterns':
       return live.retriever.searchPatterns(job.input);
+    case 'progress':
+      return live.storage.progress(job.input);
+    case 'stats':
+      return memoryStats(live);
     case 'warm':
       return warmParts(live);
   }

@@ -1,11 +1,13 @@
-import { MemoryError, type PlaybookRequest } from '../core/index.js';
+import { MemoryError, type PlaybookRequest, type Progress } from '../core/index.js';
 import { createWorkerPool, type WorkerPool } from '../core/worker-pool.js';
 import type { EmbeddingsConfig } from '../embeddings/index.js';
 import type { Playbook } from '../learning/index.js';
 import type { FoundPattern, PatternQuery, RetrievalQuery, RetrievalResult } from '../retrieval/index.js';
+import type { ProgressFilter } from '../storage/index.js';
 import { parseDb } from '../storage/index.js';
 import type { RetrieverCacheStats } from './cached-retriever.js';
 import type { MemoryOptions } from './options.js';
+import type { MemoryStats } from './stats.js';
 
 /** What a reader worker opens: the options of the memory that started it that are plain data. */
 export type ReaderConfig = Pick<
@@ -18,6 +20,8 @@ export type ReaderJob =
   | { method: 'retrieve'; input: RetrievalQuery }
   | { method: 'playbook'; input: PlaybookRequest }
   | { method: 'searchPatterns'; input: PatternQuery }
+  | { method: 'progress'; input: ProgressFilter }
+  | { method: 'stats' }
   | { method: 'warm' };
 
 /** A reader's answer, with its caches' counts as they stand after it (so that stats need not ask). */
@@ -28,8 +32,9 @@ export interface ReaderReply {
 }
 
 /**
- * The calls that rank (retrieve, playbook, searchPatterns) answered by worker threads, each with a connection of
- * its own to the same store, so that they never hold up cheaper calls on the caller's event loop. A worker reads
+ * The calls that rank (retrieve, playbook, searchPatterns) and those that scan a namespace (stats, progress),
+ * answered by worker threads, each with a connection of its own to the same store, so that they never hold up
+ * cheaper calls on the caller's event loop. A worker reads
  * what is committed; its result cache is keyed by the store's write generation like the caller's, so a write
  * acknowledged here is seen by the next call there.
  */
@@ -61,6 +66,17 @@ export class Readers {
 
   searchPatterns(input: PatternQuery): Promise<FoundPattern[]> {
     return this.#run({ method: 'searchPatterns', input });
+  }
+
+  /** Completed episodes over time (a scan of the namespace). */
+  progress(input: ProgressFilter): Promise<Progress> {
+    return this.#run({ method: 'progress', input });
+  }
+
+  /** The store's counts, its vectors and the workers' caches, as `stats()` reports them (a scan of the namespace). */
+  async stats(): Promise<MemoryStats> {
+    const counted = await this.#run<MemoryStats>({ method: 'stats' });
+    return { ...counted, ...this.cacheStats() };
   }
 
   /** Starts every worker and loads its search index; resolves to the vectors one of them holds. */

@@ -336,7 +336,14 @@ export class SelfLearningMemory implements AsyncDisposable {
   }
 
   async stats(): Promise<MemoryStats> {
-    return memoryStats(this.#live);
+    const live = this.#live;
+    if (!live.readers) return memoryStats(live);
+    // The counts scan the namespace: a reader makes them. The embedding queue is this thread's.
+    const counted = await live.readers.stats();
+    return {
+      ...counted,
+      embeddings: counted.embeddings && { ...counted.embeddings, pending: live.indexer?.pending ?? 0 },
+    };
   }
 
   /**
@@ -349,7 +356,9 @@ export class SelfLearningMemory implements AsyncDisposable {
    * //    abstained: 0, meanReward: 0.71 }]
    */
   async progress(input: ProgressQuery = {}): Promise<Progress> {
-    return this.#live.storage.progress(parseInput(ProgressQuerySchema, input, 'progress'));
+    const { storage, readers } = this.#live;
+    const query = parseInput(ProgressQuerySchema, input, 'progress');
+    return readers ? readers.progress(query) : storage.progress(query);
   }
 
   /**

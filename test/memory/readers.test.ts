@@ -28,7 +28,7 @@ async function fill(memory: SelfLearningMemory): Promise<void> {
 }
 
 describe.each(testBackends())('readers: ranking calls answered by worker threads, on $name', ({ db }) => {
-  it('answers retrieve, playbook and searchPatterns as the calling thread does, and sees each write at once', async () => {
+  it('answers retrieve, playbook, searchPatterns, stats and progress as the calling thread does, and sees each write at once', async () => {
     const store = db();
     const local = await SelfLearningMemory.open({ db: store, embeddings: { provider: 'hash' } });
     const served = await SelfLearningMemory.open({ db: store, embeddings: { provider: 'hash' }, readers: 1 });
@@ -48,6 +48,12 @@ describe.each(testBackends())('readers: ranking calls answered by worker threads
       expect(patterns.map((p) => p.pattern.id)).toEqual(
         (await local.searchPatterns({ text: 'refund' })).map((p) => p.pattern.id),
       );
+
+      // The scans of the namespace too.
+      const [counts, theirCounts] = await Promise.all([local.stats(), served.stats()]);
+      const { queryCache: _a, queryEmbeddingCache: _b, ...same } = counts;
+      expect(theirCounts).toMatchObject(same);
+      expect(await served.progress({ bucket: 'day' })).toEqual(await local.progress({ bucket: 'day' }));
 
       // A write acknowledged on this thread is seen by the reader's next call, whose cached answer is stale.
       const { id } = await served.startEpisode({
