@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type McpHttpServer, startMcpHttpServer } from '../../src/http/index.js';
 import { SelfLearningMemory } from '../../src/memory/index.js';
+import { initialize } from '../mcp/initialize.js';
 import { FUZZ_RUNS, nastyJson, nastyString } from './arbitraries.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slmem-http-fuzz-'));
@@ -60,20 +61,7 @@ describe('fuzzing the HTTP face', () => {
       }),
       { numRuns: FUZZ_RUNS },
     );
-    const health = await fetch(http.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-06-18',
-          capabilities: {},
-          clientInfo: { name: 'fuzz', version: '0' },
-        },
-      }),
-    });
+    const health = await initialize(http.url);
     expect(health.status).toBe(200);
   }, 240_000);
 });

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { type HttpServer, type HttpServerOptions, startHttpServer } from '../../src/http/index.js';
 import { SelfLearningMemory } from '../../src/memory/index.js';
 import { tempSqliteDb } from '../backends.js';
+import { initialize } from '../mcp/initialize.js';
 import { rawClient, requestHead } from './raw-client.js';
 
 let memory: SelfLearningMemory;
@@ -108,16 +109,7 @@ describe('slow clients', () => {
 
   it("keeps MCP's SSE stream open past the request timeout: the request arrived whole", async () => {
     const { port, logged } = await serve();
-    const initialized = await fetch(`http://127.0.0.1:${port}/mcp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } },
-      }),
-    });
+    const initialized = await initialize(`http://127.0.0.1:${port}/mcp`);
     const session = initialized.headers.get('mcp-session-id') ?? '';
     await initialized.text();
     const stream = await rawClient(port);

@@ -11,6 +11,7 @@ import { MemoryError } from '../../src/core/index.js';
 import { checkHttpExposure, startHttpServer, startMcpHttpServer } from '../../src/http/index.js';
 import { SelfLearningMemory } from '../../src/memory/index.js';
 import { slmem } from '../cli/run-cli.js';
+import { initialize } from './initialize.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slmem-mcp-sessions-'));
 let memory: SelfLearningMemory;
@@ -146,24 +147,7 @@ describe('MCP over HTTP: sessions per namespace', () => {
         .slice(4)
         .map((a) => a.callTool({ name: 'start_episode', arguments: { task: 'wait' } }));
       await sleep(300);
-      const refused = await fetch(http.mcpUrl, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${ALPHA}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'initialize',
-          params: {
-            protocolVersion: '2025-06-18',
-            capabilities: {},
-            clientInfo: { name: 'a', version: '0' },
-          },
-        }),
-      });
+      const refused = await initialize(http.mcpUrl, { authorization: `Bearer ${ALPHA}` });
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(await refused.json()).toMatchObject({
