@@ -9,8 +9,14 @@
 export function approximateBytes(value: unknown): number {
   let bytes = 0;
   const stack: unknown[] = [value];
+  // A value met twice (shared, or a cycle) counts once.
+  const seen = new WeakSet<object>();
   while (stack.length > 0) {
     const item = stack.pop();
+    if (typeof item === 'object' && item !== null) {
+      if (seen.has(item)) continue;
+      seen.add(item);
+    }
     if (typeof item === 'string') bytes += 24 + 2 * item.length;
     else if (typeof item === 'number' || typeof item === 'bigint') bytes += 8;
     else if (typeof item === 'boolean' || item === null || item === undefined) bytes += 4;

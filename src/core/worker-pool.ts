@@ -1,6 +1,14 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Transferable, Worker } from 'node:worker_threads';
 import { type ErrorCode, MemoryError } from './errors.js';
-import { fromFailure, type WorkerLog, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
+import {
+  CLOSE_MESSAGE,
+  fromFailure,
+  type WorkerLog,
+  type WorkerReply,
+  type WorkerRequest,
+} from './worker-protocol.js';
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -16,13 +24,24 @@ export interface WorkerPoolOptions {
   workerData?: unknown;
   /** Receives what a worker reports with `logToParent`. */
   log?: (message: string) => void;
+  /**
+   * How long `close` waits for the jobs in flight before it ends the workers anyway, failing those jobs (default:
+   * as long as they take).
+   */
+  closeTimeoutMs?: number;
 }
+
+/** How long a worker asked to close may take to release what it holds before it is terminated. */
+const EXIT_GRACE_MS = 2_000;
 
 /** Workers running a module's jobs off the main thread. */
 export interface WorkerPool<P, R> {
   /** Runs one job on the least busy worker; a crashed worker fails its jobs and is replaced on the next run. */
   run(payload: P, transfer?: Transferable[]): Promise<R>;
-  /** Waits for the jobs in flight, then ends the workers; a later `run` starts new ones. */
+  /**
+   * Waits for the jobs in flight (up to `closeTimeoutMs`), then asks each worker to close what it holds and ends
+   * it; a later `run` starts new ones.
+   */
   close(): Promise<void>;
   /** Workers running now. */
   readonly running: number;
@@ -129,8 +148,25 @@ export function createWorkerPool<P, R>(options: WorkerPoolOptions): WorkerPool<P
     },
     async close() {
       const closing = slots.splice(0);
-      await Promise.all(closing.flatMap((slot) => [...slot.jobs.values()].map((job) => job.done)));
-      await Promise.all(closing.map((slot) => slot.worker.terminate()));
+      const inFlight = Promise.all(closing.flatMap((slot) => [...slot.jobs.values()].map((job) => job.done)));
+      const limit = options.closeTimeoutMs;
+      await (limit === undefined
+        ? inFlight
+        : Promise.race([inFlight, sleep(limit, undefined, { ref: false })]));
+      await Promise.all(
+        closing.map(async ({ worker }) => {
+          const exited = once(worker, 'exit').catch(() => undefined);
+          // An idle worker is unref'd: held again until it exits, or the process could end before it closes.
+          worker.ref();
+          try {
+            worker.postMessage(CLOSE_MESSAGE);
+          } catch {
+            // Already gone: terminate below is enough.
+          }
+          await Promise.race([exited, sleep(EXIT_GRACE_MS, undefined, { ref: false })]);
+          await worker.terminate();
+        }),
+      );
     },
     get running() {
       return slots.length;

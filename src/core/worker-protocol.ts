@@ -14,6 +14,9 @@ export interface WorkerFailure {
   details?: Record<string, unknown>;
 }
 
+/** What the pool sends a worker to end it: the worker releases what it holds (`onClose`), then exits. */
+export const CLOSE_MESSAGE = { close: true } as const;
+
 /** A line a worker reports to the pool's `log` (it has no other way to reach the caller's logger). */
 export interface WorkerLog {
   log: string;
@@ -37,14 +40,28 @@ export interface WorkerResult<R> {
 export function serveRequests<P, R>(
   handle: (payload: P) => Promise<WorkerResult<R>>,
   fallback: ErrorCode,
+  onClose?: () => Promise<void>,
 ): void {
   const port = parentPort;
   if (!port) return;
-  port.on('message', (request: WorkerRequest<P>) => {
+  port.on('message', (request: WorkerRequest<P> | typeof CLOSE_MESSAGE) => {
+    if ('close' in request) {
+      void (onClose?.() ?? Promise.resolve()).catch(() => undefined).finally(() => process.exit(0));
+      return;
+    }
     handle(request.payload).then(
       ({ result, transfer }) => {
         const reply: WorkerReply<R> = { id: request.id, ok: true, result };
-        port.postMessage(reply, transfer ?? []);
+        try {
+          port.postMessage(reply, transfer ?? []);
+        } catch (error) {
+          // A result that cannot cross threads fails its own job, not the worker and every job in flight on it.
+          const failure = toFailure(
+            new Error(`the result could not be sent back: ${String(error)}`),
+            fallback,
+          );
+          port.postMessage({ id: request.id, ok: false, error: failure } satisfies WorkerReply<R>);
+        }
       },
       (error: unknown) => {
         const reply: WorkerReply<R> = { id: request.id, ok: false, error: toFailure(error, fallback) };

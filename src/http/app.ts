@@ -82,7 +82,8 @@ export function createHttpApp(memory: SelfLearningMemory, options: HttpAppOption
     return found;
   };
   const api = options.api ?? true;
-  const metrics = new HttpMetrics();
+  // Only the API serves /metrics: without it nothing would read what the metrics watch.
+  const metrics = api ? new HttpMetrics() : undefined;
   const app = new Hono<AppEnv>();
   app.onError((error, c) => errorResponse(c, error));
   app.notFound((c) =>
@@ -98,7 +99,7 @@ export function createHttpApp(memory: SelfLearningMemory, options: HttpAppOption
     await next();
     c.header('x-content-type-options', 'nosniff');
   });
-  if (api) app.use('*', metricsMiddleware(metrics));
+  if (metrics) app.use('*', metricsMiddleware(metrics));
   app.use('*', async (c, next) => {
     const listening = options.listening?.();
     const why =
@@ -156,7 +157,7 @@ export function createHttpApp(memory: SelfLearningMemory, options: HttpAppOption
       if (c.get('namespace') !== null)
         return httpError(c, 403, 'FORBIDDEN', '/metrics needs the server token, not a namespace token');
       const memories = [memory, ...(await settled(opened.values()))];
-      return c.body(metrics.render(await memoryGauges(memories)), 200, {
+      return c.body((metrics as HttpMetrics).render(await memoryGauges(memories)), 200, {
         'content-type': PROMETHEUS_CONTENT_TYPE,
       });
     });
@@ -166,7 +167,7 @@ export function createHttpApp(memory: SelfLearningMemory, options: HttpAppOption
     app,
     routes,
     async close() {
-      metrics.close();
+      metrics?.close();
       await sessions.close();
       for (const m of await settled(opened.values())) await m.close();
     },

@@ -67,19 +67,25 @@ export async function startHttpServer(
   const dropRefused = capConnectionsPerClient(server, limits.maxClientConnections, log);
   logAbortedRequests(server, log);
   server.listen(asked, host);
-  await new Promise<void>((done, fail) => {
-    const failed = (error: NodeJS.ErrnoException) =>
-      fail(
-        error.code === 'EADDRINUSE'
-          ? new MemoryError('INVALID_INPUT', `port ${asked} on ${host} is in use: pick another with --port`)
-          : error,
-      );
-    server.once('error', failed);
-    server.once('listening', () => {
-      server.off('error', failed);
-      done();
+  try {
+    await new Promise<void>((done, fail) => {
+      const failed = (error: NodeJS.ErrnoException) =>
+        fail(
+          error.code === 'EADDRINUSE'
+            ? new MemoryError('INVALID_INPUT', `port ${asked} on ${host} is in use: pick another with --port`)
+            : error,
+        );
+      server.once('error', failed);
+      server.once('listening', () => {
+        server.off('error', failed);
+        done();
+      });
     });
-  });
+  } catch (error) {
+    // Nothing listens: the app's sessions and timers go too.
+    await http.close();
+    throw error;
+  }
   ({ port } = server.address() as AddressInfo);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {

@@ -90,12 +90,17 @@ export class SessionTable {
    */
   async reserve(owner: string | null): Promise<SessionSlot | undefined> {
     await this.expire();
+    // From the check to the count, nothing awaits: two initializes of one owner cannot both take the last place.
+    let evicted: Entry | undefined;
     if (this.count(owner) >= this.max) {
       const idle = [...this.#entries].find(([, e]) => e.owner === owner && e.busy === 0);
       if (!idle) return undefined;
-      await this.#close(...idle);
+      this.delete(idle[0]);
+      evicted = idle[1];
     }
     this.#owned.set(owner, this.count(owner) + 1);
+    // The place is taken already: a server that fails to close must not leave it counted twice or not at all.
+    await evicted?.server.close().catch(() => undefined);
     let held = true;
     return {
       fill: (id, session) => {

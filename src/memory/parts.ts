@@ -40,8 +40,14 @@ export interface MemoryParts {
   readers: Readers | undefined;
 }
 
-/** Checks the options, opens (and creates or migrates) the store and builds the parts around it. */
-export async function openParts(input: MemoryOptions): Promise<MemoryParts> {
+/**
+ * Checks the options, opens (and creates or migrates) the store and builds the parts around it. A `reader` (a
+ * reader thread's parts) never writes, so it has no background embedding of its own.
+ */
+export async function openParts(
+  input: MemoryOptions,
+  role: 'owner' | 'reader' = 'owner',
+): Promise<MemoryParts> {
   // The namespace first: its own message repeats the value given, which the options check does not.
   const asked = (input as { namespace?: unknown } | null)?.namespace;
   if (asked !== undefined) checkNamespace(asked, 'namespace');
@@ -60,7 +66,7 @@ export async function openParts(input: MemoryOptions): Promise<MemoryParts> {
       },
       ...(options.postgres ? { postgres: options.postgres } : {}),
     }));
-  const parts = buildParts(storage, options);
+  const parts = buildParts(storage, options, role);
   if (readers && options.readers) parts.readers = new Readers(readers, options.readers, parts.log);
   return parts;
 }
@@ -78,7 +84,7 @@ export async function warmParts(parts: MemoryParts): Promise<{ vectors: number }
   };
 }
 
-function buildParts(storage: StorageBackend, options: MemoryOptions): MemoryParts {
+function buildParts(storage: StorageBackend, options: MemoryOptions, role: 'owner' | 'reader'): MemoryParts {
   const clock = options.clock ?? systemClock;
   const rewardWeights = { ...DEFAULT_REWARD_WEIGHTS, ...options.rewardWeights };
   const namespace = storage.namespace;
@@ -90,7 +96,7 @@ function buildParts(storage: StorageBackend, options: MemoryOptions): MemoryPart
       : 'embed' in embeddings
         ? embeddings
         : createEmbeddingProvider(embeddings);
-  const indexer = provider ? new VectorIndexer({ storage, provider, log }) : undefined;
+  const indexer = provider && role === 'owner' ? new VectorIndexer({ storage, provider, log }) : undefined;
   return {
     storage,
     clock,

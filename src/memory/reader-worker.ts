@@ -14,7 +14,7 @@ let opened: Promise<MemoryParts> | undefined;
 
 function parts(): Promise<MemoryParts> {
   if (!opened) {
-    opened = openParts({ ...config, log: logToParent });
+    opened = openParts({ ...config, log: logToParent }, 'reader');
     // A failed open (the server was down) is tried again by the next job.
     opened.catch(() => {
       opened = undefined;
@@ -23,11 +23,22 @@ function parts(): Promise<MemoryParts> {
   return opened;
 }
 
-serveRequests<ReaderJob, ReaderReply>(async (job) => {
-  const live = await parts();
-  const value = await answer(live, job);
-  return { result: { value, thread: threadId, cache: live.retriever.stats() } };
-}, 'INTERNAL');
+serveRequests<ReaderJob, ReaderReply>(
+  async (job) => {
+    const live = await parts();
+    const value = await answer(live, job);
+    return { result: { value, thread: threadId, cache: live.retriever.stats() } };
+  },
+  'INTERNAL',
+  close,
+);
+
+/** Closes the connection (a server sees a clean disconnect) and the embedder, when they were opened. */
+async function close(): Promise<void> {
+  const live = await opened?.catch(() => undefined);
+  await live?.storage.close();
+  await live?.provider?.close?.();
+}
 
 function answer(live: MemoryParts, job: ReaderJob): Promise<unknown> {
   switch (job.method) {

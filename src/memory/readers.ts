@@ -53,6 +53,8 @@ export class Readers {
       errorCode: 'INTERNAL',
       workerData: config,
       log,
+      // A server that stops does not wait for a vector index to finish loading.
+      closeTimeoutMs: 2_000,
     });
   }
 
@@ -143,7 +145,7 @@ export function readerConfig(options: MemoryOptions, db: string, namespace: stri
     namespace,
     // A reader never writes: the file is opened read-only (no checkpoints of its own), a server gets a small pool.
     sqlite: { ...options.sqlite, ...pickSqlite(options), readOnly: true },
-    postgres: { poolSize: 2, ...options.postgres },
+    postgres: { ...options.postgres, poolSize: Math.min(2, options.postgres?.poolSize ?? 2) },
     ...(embeddings === undefined ? {} : { embeddings }),
     ...(options.retrieval ? { retrieval: options.retrieval } : {}),
     ...(options.playbook ? { playbook: options.playbook } : {}),

@@ -418,9 +418,9 @@ async function pathBetween(
   return path;
 }
 
-/** The later of two ISO times (both as `Date#toISOString` writes them, so they compare as strings). */
+/** The later of two ISO times, as `Date#toISOString` writes it (a caller's time may carry any offset). */
 function latest(a: string, b: string): string {
-  return a >= b ? a : b;
+  return new Date(Math.max(Date.parse(a), Date.parse(b))).toISOString();
 }
 
 function notFound(what: 'episode' | 'pattern', id: string): MemoryError {

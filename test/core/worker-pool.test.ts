@@ -9,7 +9,7 @@ const pools: WorkerPool<PoolJob, unknown>[] = [];
 function pool(
   size = 1,
   url = WORKER,
-  more: { workerData?: unknown; log?: (line: string) => void } = {},
+  more: { workerData?: unknown; log?: (line: string) => void; closeTimeoutMs?: number } = {},
 ): WorkerPool<PoolJob, unknown> {
   const made = createWorkerPool<PoolJob, unknown>({
     url,
@@ -36,6 +36,22 @@ afterEach(async () => {
 });
 
 describe('createWorkerPool', () => {
+  it('on close, gives up on a job past closeTimeoutMs and lets the worker release what it holds', async () => {
+    const { mkdtempSync, readFileSync, existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const closedFile = join(mkdtempSync(join(tmpdir(), 'slmem-pool-')), 'closed');
+    const workers = pool(1, WORKER, { workerData: { closedFile }, closeTimeoutMs: 200 });
+    expect(await workers.run({ do: 'echo', value: 1 })).toBe(1);
+    const hanging = workers.run({ do: 'hang' }).then(
+      () => 'answered',
+      (e: unknown) => e,
+    );
+    await workers.close();
+    expect(await hanging).toBeInstanceOf(MemoryError);
+    expect(existsSync(closedFile) && readFileSync(closedFile, 'utf8')).toBe('closed');
+  });
+
   it("hands each worker the pool's workerData and passes what a worker logs to the pool's log", async () => {
     const lines: string[] = [];
     const workers = pool(1, WORKER, {

@@ -86,7 +86,9 @@ describe('cheap calls beside heavy ones (a measurement: prints the ratio, assert
           .join('; ');
         process.stdout.write(`[busy] --readers ${readers}: ${line}; ${done.calls} heavy calls meanwhile\n`);
       } finally {
+        const exited = new Promise((done) => child.once('exit', done));
         child.kill('SIGTERM');
+        await exited;
       }
     }
   }, 120_000);

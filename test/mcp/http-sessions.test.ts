@@ -146,7 +146,8 @@ describe('MCP over HTTP: sessions per namespace', () => {
       const waiting = alphas
         .slice(4)
         .map((a) => a.callTool({ name: 'start_episode', arguments: { task: 'wait' } }));
-      await sleep(300);
+      // The calls must have reached the server (a session is busy from its request's arrival) before alpha asks.
+      await sleep(1_500);
       const refused = await initialize(http.mcpUrl, { authorization: `Bearer ${ALPHA}` });
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);

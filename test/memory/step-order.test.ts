@@ -46,6 +46,30 @@ describe.each(testBackends())('step times agree with step order on $name', ({ db
     }
   });
 
+  it('compares times by the instant, not the text: a step stamped with an offset is ordered by when it was', async () => {
+    const memory = await SelfLearningMemory.open({
+      db: db(),
+      embeddings: false,
+      clock: clockOf('2026-12-01T10:00:00.000Z'),
+    });
+    try {
+      const { id } = await memory.startEpisode({ task: 'reconcile the ledger' });
+      await memory.logStep(id, { tool: 'ledger', action: 'first', at: '2026-12-01T10:00:05.500Z' });
+      // 09:00:06 UTC, written as 11:00:06+02:00: earlier than the first step, though it sorts later as text.
+      const second = await memory.logStep(id, {
+        tool: 'ledger',
+        action: 'second',
+        at: '2026-12-01T11:00:06+02:00',
+      });
+      expect(second.at).toBe('2026-12-01T10:00:05.500Z');
+      const third = await memory.logStep(id, { tool: 'ledger', action: 'third', at: '2026-12-01T10:00:05Z' });
+      expect(third.at).toBe('2026-12-01T10:00:05.500Z');
+      expectInOrder(await memory.getEpisode(id));
+    } finally {
+      await memory.close();
+    }
+  });
+
   it('keeps time and order together when two memories log to one episode at once and a third completes it', async () => {
     const shared = db();
     // Two writers whose clocks disagree by 40 ms, as two hosts' may.

@@ -69,5 +69,9 @@ describe('approximateBytes', () => {
     expect(large - small).toBeGreaterThan(20_000);
     expect(approximateBytes(new Float32Array(384))).toBeGreaterThanOrEqual(1536);
     expect(approximateBytes(new Map([['a', 'b']]))).toBeGreaterThan(64);
+    const cyclic: { self?: unknown; text: string } = { text: 'x' };
+    cyclic.self = cyclic;
+    // It ends, counting the object once.
+    expect(approximateBytes(cyclic)).toBeLessThan(approximateBytes({ self: { text: 'x' }, text: 'x' }));
   });
 });
