@@ -75,6 +75,7 @@ const MemoryOptionsSchema = z.object({
     rerank: z.boolean(),
     mmrLambda: z.number().min(0).max(1),
     candidatePool: count,
+    textIndex: z.enum(['all', 'task']),
     weights: partialOf({
       relevance: weight,
       context: weight,

@@ -68,7 +68,9 @@ export async function retrieve(
   const vector = await embedQuery(env, query.task);
   // One call for every source, one for what ranking needs: two round trips to a server, not seven.
   const hits = await storage.findCandidates({
-    ...(settings.mode === 'vector' ? {} : { text: { text: query.task, limit: pool } }),
+    ...(settings.mode === 'vector'
+      ? {}
+      : { text: { text: query.task, limit: pool, index: settings.textIndex } }),
     ...(vector && env.embedder ? { vector: { provider: env.embedder.id, vector, limit: pool } } : {}),
     // Domain is a strong signal, not a filter: recent episodes of the same domain compete even without a match.
     ...(context.domain === undefined

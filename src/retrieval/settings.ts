@@ -25,6 +25,11 @@ export interface RetrievalSettings {
   mmrLambda: number;
   /** Candidates taken from each source before re-ranking (50). */
   candidatePool: number;
+  /**
+   * What the BM25 list ranks by: `all` of an episode (task, summary, tools, reflection; default) or its `task`
+   * alone: what was asked rather than what was done.
+   */
+  textIndex: 'all' | 'task';
   weights: RetrievalWeights;
 }
 
@@ -37,6 +42,7 @@ export const DEFAULT_RETRIEVAL_SETTINGS: RetrievalSettings = {
   rerank: true,
   mmrLambda: 1,
   candidatePool: 50,
+  textIndex: 'all',
   weights: DEFAULT_RETRIEVAL_WEIGHTS,
 };
 

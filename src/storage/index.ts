@@ -20,6 +20,7 @@ export type {
   StorageBackend,
   StorageStats,
   StoredVector,
+  TextIndex,
   VectorHit,
   VectorKind,
 } from './storage.js';

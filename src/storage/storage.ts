@@ -99,9 +99,15 @@ export interface StoredVector {
  * Every source of candidate episodes a retrieval asks for, answered in one call (one round trip to a server).
  * A part left out is not searched.
  */
+/**
+ * What retrieval's full-text search ranks by: `all` of an episode (task, summary, tools, reflection, weighted in
+ * that order) or its `task` alone (what was asked, not what was done).
+ */
+export type TextIndex = 'all' | 'task';
+
 export interface CandidateQuery {
-  /** Full-text search over completed episodes. */
-  text?: { text: string; limit: number };
+  /** Full-text search over completed episodes (`index` default `all`). */
+  text?: { text: string; limit: number; index?: TextIndex };
   /** Nearest episodes by cosine among the vectors of `provider`. */
   vector?: { provider: string; vector: Float32Array; limit: number };
   /** The newest completed episodes of a domain. */
@@ -239,7 +245,7 @@ export interface StorageBackend {
   deleteEpisode(id: string): Promise<boolean>;
 
   /** Full-text search over completed episodes (task, summary, tools, reflection). */
-  searchEpisodes(query: { text: string; limit: number }): Promise<LexicalHit[]>;
+  searchEpisodes(query: { text: string; limit: number; index?: TextIndex }): Promise<LexicalHit[]>;
   /** Every candidate source of a retrieval in one call; see `CandidateQuery`. */
   findCandidates(query: CandidateQuery): Promise<CandidateHits>;
   /**

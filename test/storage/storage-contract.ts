@@ -290,12 +290,39 @@ export function runStorageContract(
       expect(await storage.recentEpisodeIds({ domain: 'nowhere', limit: 5 })).toEqual([]);
     });
 
+    it('searches the task alone when asked: what was done does not match', async () => {
+      // The tools' names hold the word, the task does not.
+      const did = finished({ task: 'Tidy the release notes' }, ['kubernetes_rollout', 'kubernetes_check']);
+      const asked = finished({ task: 'Scale the kubernetes deployment' }, ['edit']);
+      await storage.importEpisodes([did, asked], learn);
+      const all = (await storage.searchEpisodes({ text: 'kubernetes', limit: 5 })).map((h) => h.id);
+      expect(all).toContain(did.id);
+      const tasks = await storage.searchEpisodes({ text: 'kubernetes', limit: 5, index: 'task' });
+      expect(tasks.map((h) => h.id)).toEqual([asked.id]);
+      // Completed one by one (not imported) and deleted, an episode comes and goes from the task index too.
+      const live = episode({ task: 'Renew the kubernetes certificates' });
+      await storage.createEpisode(live);
+      expect((await storage.searchEpisodes({ text: 'certificates', limit: 5, index: 'task' })).length).toBe(
+        0,
+      );
+      const outcome = { status: 'success' as const, verdict: 'renewed', artifacts: [] };
+      await storage.completeEpisode(live.id, outcome, '2026-11-01T11:00:00.000Z', learn);
+      expect(
+        (await storage.searchEpisodes({ text: 'certificates', limit: 5, index: 'task' })).map((h) => h.id),
+      ).toEqual([live.id]);
+      await storage.deleteEpisode(live.id);
+      expect(await storage.searchEpisodes({ text: 'certificates', limit: 5, index: 'task' })).toEqual([]);
+    });
+
     it('deletes an episode with its steps and its index entry', async () => {
       const e = finished({ task: 'Rotate the database credentials' }, ['vault', 'deploy']);
       await storage.importEpisodes([e], learn);
       expect(await storage.deleteEpisode(e.id)).toBe(true);
       expect(await storage.getEpisode(e.id)).toBeNull();
       expect(await storage.searchEpisodes({ text: 'rotate credentials', limit: 5 })).toEqual([]);
+      expect(await storage.searchEpisodes({ text: 'rotate credentials', limit: 5, index: 'task' })).toEqual(
+        [],
+      );
       expect(await storage.deleteEpisode(e.id)).toBe(false);
       expect((await storage.stats()).steps).toBe(0);
     });

@@ -169,6 +169,14 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE episodes ALTER COLUMN fts SET STORAGE MAIN;
   `,
+  // Retrieval may search the task alone (what was asked, not what was done): its own tsvector, set when the
+  // episode completes like fts, with its own GIN index.
+  `
+  ALTER TABLE episodes ADD COLUMN task_fts tsvector;
+  ALTER TABLE episodes ALTER COLUMN task_fts SET STORAGE MAIN;
+  UPDATE episodes SET task_fts = to_tsvector('english', task) WHERE fts IS NOT NULL;
+  CREATE INDEX episodes_task_fts ON episodes USING gin (task_fts);
+  `,
 ];
 
 /** One key for every slmem process migrating any schema of the database: opens queue behind each other. */

@@ -24,6 +24,7 @@ import type {
   ProgressFilter,
   SnapshotInfo,
   StorageStats,
+  TextIndex,
   VectorHit,
   VectorKind,
 } from '../storage.js';
@@ -214,7 +215,7 @@ export class PgPort implements StoragePort {
   listEpisodes(filter: EpisodeFilter): Promise<Episode[]> {
     return this.#read((db) => reads.listEpisodes(db, this.namespace, filter));
   }
-  searchEpisodes(query: { text: string; limit: number }): Promise<LexicalHit[]> {
+  searchEpisodes(query: { text: string; limit: number; index?: TextIndex }): Promise<LexicalHit[]> {
     return this.#read((db) => reads.searchEpisodes(db, this.namespace, query));
   }
   recentEpisodeIds(query: { domain?: string; limit: number }): Promise<string[]> {

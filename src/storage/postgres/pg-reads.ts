@@ -16,7 +16,7 @@ import {
   rowToStep,
   type StepRow,
 } from '../rows.js';
-import type { EpisodeFilter, HeuristicFilter, LexicalHit, PatternFilter } from '../storage.js';
+import type { EpisodeFilter, HeuristicFilter, LexicalHit, PatternFilter, TextIndex } from '../storage.js';
 import { taskLikePatterns } from '../text-filter.js';
 import { type BudgetedTerms, budgetedTerms } from './pg-term-budget.js';
 
@@ -157,18 +157,21 @@ export function searchEpisodesSql(
   p: Params,
   db: Db,
   ns: string,
-  query: { text: string; limit: number },
+  query: { text: string; limit: number; index?: TextIndex },
   budget?: number,
 ): EpisodeSearchSql | null {
   const terms = queryTerms(query.text);
   if (terms.length === 0) return null;
-  const budgeted = budgetedTerms(p, db, terms, budget);
+  // The task alone (`task_fts`, unweighted) or the whole episode (`fts`, weighted by field).
+  const column = query.index === 'task' ? 'task_fts' : 'fts';
+  const weights = column === 'fts' ? `'{0.3, 0.5, 0.7, 1.0}', ` : '';
+  const budgeted = budgetedTerms(p, db, terms, budget, column);
   return {
     ...budgeted,
-    sql: `SELECT h.id, ts_rank('{0.3, 0.5, 0.7, 1.0}', h.fts, websearch_to_tsquery('english', ${p.add(terms.join(' or '))}), 2) AS score
+    sql: `SELECT h.id, ts_rank(${weights}h.v, websearch_to_tsquery('english', ${p.add(terms.join(' or '))}), 2) AS score
       FROM term_budget_q AS q CROSS JOIN LATERAL (
-        SELECT e.id, e.seq, e.fts FROM episodes e
-         WHERE e.fts @@ q.q AND e.namespace = ${p.add(ns)} AND e.ended_at IS NOT NULL
+        SELECT e.id, e.seq, e.${column} AS v FROM episodes e
+         WHERE e.${column} @@ q.q AND e.namespace = ${p.add(ns)} AND e.ended_at IS NOT NULL
          LIMIT ${budgeted.budget}) AS h
      ORDER BY score DESC, h.seq LIMIT ${p.add(query.limit)}`,
   };
@@ -177,7 +180,7 @@ export function searchEpisodesSql(
 export async function searchEpisodes(
   db: Db,
   ns: string,
-  query: { text: string; limit: number },
+  query: { text: string; limit: number; index?: TextIndex },
   budget?: number,
 ): Promise<LexicalHit[]> {
   const p = new Params();

@@ -38,14 +38,22 @@ class TermFrequencies {
   }
 }
 
-/** One cache per pool: every namespace and connection of a store shares the store's word counts. */
-const frequencies = new WeakMap<Db, TermFrequencies>();
+/** The tsvector columns a search may rank by: the whole episode, or its task alone. */
+export type FtsColumn = 'fts' | 'task_fts';
 
-function frequenciesOf(db: Db): TermFrequencies {
-  let found = frequencies.get(db);
+/** One cache per pool and column: every namespace and connection of a store shares the store's word counts. */
+const frequencies = new WeakMap<Db, Map<FtsColumn, TermFrequencies>>();
+
+function frequenciesOf(db: Db, column: FtsColumn): TermFrequencies {
+  let columns = frequencies.get(db);
+  if (!columns) {
+    columns = new Map();
+    frequencies.set(db, columns);
+  }
+  let found = columns.get(column);
   if (!found) {
     found = new TermFrequencies();
-    frequencies.set(db, found);
+    columns.set(column, found);
   }
   return found;
 }
@@ -80,8 +88,9 @@ export function budgetedTerms(
   db: Db,
   terms: readonly string[],
   budget = POSTING_BUDGET,
+  column: FtsColumn = 'fts',
 ): BudgetedTerms {
-  const cache = frequenciesOf(db);
+  const cache = frequenciesOf(db, column);
   const cached = terms.map((t) => cache.get(t, budget + 1));
   const b = p.add(budget);
   const ctes = [
@@ -90,7 +99,7 @@ export function budgetedTerms(
     `term_budget_common AS MATERIALIZED (
        SELECT m.lexeme FROM pg_stats AS s CROSS JOIN pg_class AS c
          CROSS JOIN unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS m(lexeme, freq)
-        WHERE s.schemaname = current_schema() AND s.tablename = 'episodes' AND s.attname = 'fts'
+        WHERE s.schemaname = current_schema() AND s.tablename = 'episodes' AND s.attname = '${column}'
           AND c.oid = 'episodes'::regclass AND m.freq * c.reltuples > ${b})`,
     `term_budget_terms AS MATERIALIZED (
        SELECT t.term, t.ord, fresh.ok AS cached,
@@ -98,7 +107,7 @@ export function budgetedTerms(
            WHEN cardinality(lx.l) > 0 AND lx.l <@ (SELECT array_agg(lexeme) FROM term_budget_common)
              THEN ${b}::integer + 1
            ELSE (SELECT count(*) FROM (
-             SELECT FROM episodes c WHERE c.fts @@ websearch_to_tsquery('english', t.term) LIMIT ${b}::integer + 1) AS m)
+             SELECT FROM episodes c WHERE c.${column} @@ websearch_to_tsquery('english', t.term) LIMIT ${b}::integer + 1) AS m)
          END AS df, top.n AS at
        FROM unnest(${p.add(terms)}::text[], ${p.add(cached.map((c) => c?.df ?? null))}::integer[],
          ${p.add(cached.map((c) => c?.at ?? null))}::bigint[]) WITH ORDINALITY AS t(term, df, at, ord)

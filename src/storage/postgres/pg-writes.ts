@@ -250,13 +250,14 @@ export class PgTx implements WriteTx {
        e AS (
          INSERT INTO episodes (id, namespace, task, task_type, domain, language, framework, complexity,
            context_tags, tags, metadata, started_at, step_count, ended_at, outcome_status, outcome, reward_total,
-           reward, reflection, summary, pattern_ids, heuristic_ids, fts)
+           reward, reflection, summary, pattern_ids, heuristic_ids, fts, task_fts)
          SELECT id, $1, task, task_type, domain, language, framework, complexity, context_tags, tags, metadata,
            started_at, step_count, ended_at, outcome_status, outcome, reward_total, reward, reflection, summary,
            pattern_ids, heuristic_ids,
            setweight(to_tsvector('english', fts_task), 'A') || setweight(to_tsvector('english', fts_summary), 'B')
              || setweight(to_tsvector('english', fts_tools), 'C')
-             || setweight(to_tsvector('english', fts_reflection), 'D')
+             || setweight(to_tsvector('english', fts_reflection), 'D'),
+           to_tsvector('english', fts_task)
          FROM x ORDER BY ord
          ON CONFLICT (id) DO NOTHING RETURNING id),
        t AS (INSERT INTO episode_tags (tag, episode_id)
@@ -294,7 +295,8 @@ export class PgTx implements WriteTx {
       `UPDATE episodes SET ended_at = $3, outcome_status = $4, outcome = $5, reward_total = $6, reward = $7,
          reflection = $8, summary = $9, pattern_ids = $10, heuristic_ids = $11,
          fts = setweight(to_tsvector('english', $12), 'A') || setweight(to_tsvector('english', $13), 'B')
-           || setweight(to_tsvector('english', $14), 'C') || setweight(to_tsvector('english', $15), 'D')
+           || setweight(to_tsvector('english', $14), 'C') || setweight(to_tsvector('english', $15), 'D'),
+         task_fts = to_tsvector('english', $12)
        WHERE id = $1 AND namespace = $2`,
       [
         done.id,

@@ -229,4 +229,13 @@ export const MIGRATIONS: readonly string[] = [
     ON episodes (namespace, domain, ended_at, outcome_status, reward_total, step_count);
   DROP INDEX episodes_namespace_domain_ended_at;
   `,
+  // Retrieval may search the task alone: an episode's summary, tools and reflection say what it did, not what
+  // was asked, and their length weighs on BM25's length normalisation even at weight 0. Contentless: the task is
+  // in episodes already. Completed episodes only, as in episodes_fts.
+  `
+  CREATE VIRTUAL TABLE episode_tasks_fts USING fts5 (
+    task, content = '', contentless_delete = 1, tokenize = 'porter unicode61'
+  );
+  INSERT INTO episode_tasks_fts (rowid, task) SELECT rid, task FROM episodes WHERE ended_at IS NOT NULL;
+  `,
 ];

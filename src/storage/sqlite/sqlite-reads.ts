@@ -30,6 +30,7 @@ import type {
   LexicalHit,
   PatternFilter,
   StorageStats,
+  TextIndex,
 } from '../storage.js';
 import { taskLikePatterns } from '../text-filter.js';
 import type { Sql } from './driver.js';
@@ -187,11 +188,17 @@ export function listEpisodes(sql: Sql, ns: string, filter: EpisodeFilter): Episo
  */
 const FTS_TARGETS = {
   episodes: { fts: 'episodes_fts', table: 'episodes', rank: 'bm25(episodes_fts, 1.0, 0.7, 0.5, 0.3)' },
+  tasks: { fts: 'episode_tasks_fts', table: 'episodes', rank: 'bm25(episode_tasks_fts)' },
   patterns: { fts: 'patterns_fts', table: 'patterns', rank: 'bm25(patterns_fts, 1.0, 0.5)' },
 } as const;
 
-export function searchEpisodes(sql: Sql, ns: string, query: { text: string; limit: number }): LexicalHit[] {
-  return searchFts(sql, ns, 'episodes', query);
+/** BM25 over whole episodes (`all`: task, summary, tools, reflection) or over their tasks alone. */
+export function searchEpisodes(
+  sql: Sql,
+  ns: string,
+  query: { text: string; limit: number; index?: TextIndex },
+): LexicalHit[] {
+  return searchFts(sql, ns, query.index === 'task' ? 'tasks' : 'episodes', query);
 }
 
 export function searchPatterns(sql: Sql, ns: string, query: { text: string; limit: number }): LexicalHit[] {

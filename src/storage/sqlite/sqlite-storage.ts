@@ -25,6 +25,7 @@ import type {
   ProgressFilter,
   SnapshotInfo,
   StorageStats,
+  TextIndex,
   VectorHit,
   VectorKind,
 } from '../storage.js';
@@ -220,7 +221,7 @@ export class SqlitePort implements StoragePort {
   listEpisodes(filter: EpisodeFilter): Promise<Episode[]> {
     return this.#read(() => reads.listEpisodes(this.#statement, this.namespace, filter));
   }
-  searchEpisodes(query: { text: string; limit: number }): Promise<LexicalHit[]> {
+  searchEpisodes(query: { text: string; limit: number; index?: TextIndex }): Promise<LexicalHit[]> {
     return this.#read(() => reads.searchEpisodes(this.#statement, this.namespace, query));
   }
   recentEpisodeIds(query: { domain?: string; limit: number }): Promise<string[]> {

@@ -120,6 +120,9 @@ export class SqliteTx implements WriteTx {
       `INSERT INTO episodes_fts (rowid, task, summary, tools, reflection)
        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)`,
     ).run(JSON.stringify(documents));
+    this.#sql(
+      'INSERT INTO episode_tasks_fts (rowid, task) SELECT value ->> 0, value ->> 1 FROM json_each(?)',
+    ).run(JSON.stringify(documents));
   }
 
   async appendSteps(episodeId: string, steps: readonly Step[]): Promise<void> {
@@ -153,6 +156,7 @@ export class SqliteTx implements WriteTx {
       row.rid,
       ...ftsDocument(done),
     );
+    sql('INSERT INTO episode_tasks_fts (rowid, task) VALUES (?, ?)').run(row.rid, done.task);
   }
 
   async setTags(episodeId: string, tags: readonly string[], indexed: readonly string[]): Promise<void> {
@@ -170,6 +174,7 @@ export class SqliteTx implements WriteTx {
       const row = this.#row(id);
       if (!row || (options.completedOnly && row.ended_at === null)) continue;
       sql('DELETE FROM episodes_fts WHERE rowid = ?').run(row.rid);
+      sql('DELETE FROM episode_tasks_fts WHERE rowid = ?').run(row.rid);
       sql("DELETE FROM vectors WHERE kind = 'episode' AND item_id = ?").run(id);
       ann.deleteAnnVectors(sql, 'episode', id);
       sql('DELETE FROM episodes WHERE rid = ?').run(row.rid);

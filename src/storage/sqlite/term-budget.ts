@@ -62,10 +62,14 @@ class TermFrequencies {
   }
 }
 
-export type FtsTable = 'episodes_fts' | 'patterns_fts';
+export type FtsTable = 'episodes_fts' | 'episode_tasks_fts' | 'patterns_fts';
 
 /** The table whose rows each FTS5 table indexes (same rowids). */
-const CONTENT: Record<FtsTable, string> = { episodes_fts: 'episodes', patterns_fts: 'patterns' };
+const CONTENT: Record<FtsTable, string> = {
+  episodes_fts: 'episodes',
+  episode_tasks_fts: 'episodes',
+  patterns_fts: 'patterns',
+};
 
 const frequencies = new WeakMap<Sql, Map<FtsTable, TermFrequencies>>();
 
