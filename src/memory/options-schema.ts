@@ -72,6 +72,7 @@ const MemoryOptionsSchema = z.object({
     rrfK: weight,
     lexicalWeight: weight,
     vectorWeight: weight,
+    listWeights: z.enum(['fixed', 'decisive']),
     rerank: z.boolean(),
     mmrLambda: z.number().min(0).max(1),
     candidatePool: count,

@@ -61,6 +61,27 @@ export function weightedFusion(
   return fused;
 }
 
+/** How many of a list's best hits say how decisive it is. */
+const DECISIVE_DEPTH = 10;
+/** A list with no drop at all keeps this much of its weight: flat is weak evidence, not none. */
+const DECISIVE_FLOOR = 0.1;
+
+/**
+ * How decisive a list is for this query, in [0, 1]: the relative drop from its best score to its `depth`-th
+ * (1 − s_k / s_1). A list whose best hits score alike (every episode shares a common word; every vector is
+ * about as close) barely tells them apart; one whose best stands out does. Lists of fewer than two hits, or
+ * with a best score at or below 0, count as flat.
+ *
+ * @example
+ * decisiveness([{ id: 'a', score: 9 }, { id: 'b', score: 3 }]); // 0.667
+ */
+export function decisiveness(list: RankedList, depth = DECISIVE_DEPTH): number {
+  const best = list[0]?.score ?? 0;
+  if (list.length < 2 || !(best > 0)) return 0;
+  const last = list[Math.min(depth, list.length) - 1]?.score ?? best;
+  return Math.min(1, Math.max(0, 1 - last / best));
+}
+
 /**
  * Fuses the two candidate lists into one relevance in [0, 1]: min-max over the fused candidates, so the best
  * is 1 and the weakest 0. (Dividing by the best alone left RRF's scores bunched near 1 — ranks 1 to 10 all
@@ -73,13 +94,19 @@ export function fuse(
 ): Map<string, number> {
   const lists: RankedList[] = [];
   const weights: number[] = [];
+  // With `listWeights: 'decisive'` each list's weight is scaled by how decisive it is for this query, so that a
+  // flat list does not drag the ranking below the list that tells the candidates apart.
+  const scaled = (list: RankedList, weight: number) =>
+    settings.listWeights === 'decisive'
+      ? weight * (DECISIVE_FLOOR + (1 - DECISIVE_FLOOR) * decisiveness(list))
+      : weight;
   if (lexical.length > 0) {
     lists.push(lexical);
-    weights.push(settings.lexicalWeight);
+    weights.push(scaled(lexical, settings.lexicalWeight));
   }
   if (similar.length > 0) {
     lists.push(similar);
-    weights.push(settings.vectorWeight);
+    weights.push(scaled(similar, settings.vectorWeight));
   }
   const fused =
     settings.fusion === 'rrf'

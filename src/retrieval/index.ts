@@ -1,7 +1,7 @@
 export { QueryCache } from './cache.js';
 export type { RetrievalEnvironment } from './environment.js';
 export type { RankedList } from './fusion.js';
-export { fuse, minMaxNormalize, reciprocalRankFusion, weightedFusion } from './fusion.js';
+export { decisiveness, fuse, minMaxNormalize, reciprocalRankFusion, weightedFusion } from './fusion.js';
 export type { IndexerOptions, ReindexProgress } from './indexer.js';
 export { episodeEmbeddingText, patternEmbeddingText, textHash, VectorIndexer } from './indexer.js';
 export type { MmrCandidate } from './mmr.js';

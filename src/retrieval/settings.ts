@@ -13,6 +13,11 @@ export interface RetrievalSettings {
   /** Weight of the vector list in the fusion (1). */
   vectorWeight: number;
   /**
+   * `fixed` (default): the two weights above; `decisive`: each also scaled, per query, by how decisive its list
+   * is (the relative drop from its best score to its tenth), so a flat list weighs less than a sharp one.
+   */
+  listWeights: 'fixed' | 'decisive';
+  /**
    * Re-rank the fused candidates with context, reward, recency and effectiveness (true); false scores by
    * relevance alone (MMR still applies unless `mmrLambda` is 1).
    */
@@ -39,6 +44,7 @@ export const DEFAULT_RETRIEVAL_SETTINGS: RetrievalSettings = {
   rrfK: 60,
   lexicalWeight: 1,
   vectorWeight: 1,
+  listWeights: 'fixed',
   rerank: true,
   mmrLambda: 1,
   candidatePool: 50,

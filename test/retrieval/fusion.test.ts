@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RETRIEVAL_SETTINGS,
+  decisiveness,
   fuse,
   minMaxNormalize,
   reciprocalRankFusion,
@@ -115,5 +116,41 @@ describe('fuse (the relevance signal)', () => {
     expect(relevance.get('a')).toBe(1);
     expect(relevance.get('b')!).toBeLessThan(1);
     expect(fuse([], [], DEFAULT_RETRIEVAL_SETTINGS).size).toBe(0);
+  });
+});
+
+describe('decisive list weights', () => {
+  it('measures how far a list drops from its best hit to its tenth', () => {
+    expect(
+      decisiveness([
+        { id: 'a', score: 9 },
+        { id: 'b', score: 3 },
+      ]),
+    ).toBeCloseTo(2 / 3);
+    expect(decisiveness(list('a', 'b', 'c').map((h) => ({ ...h, score: 5 })))).toBe(0);
+    expect(decisiveness([{ id: 'a', score: 4 }])).toBe(0);
+    expect(
+      decisiveness([
+        { id: 'a', score: -1 },
+        { id: 'b', score: -2 },
+      ]),
+    ).toBe(0);
+  });
+
+  it('lets the sharp list decide where a flat one disagrees with it', () => {
+    // BM25 barely tells its hits apart; the vectors clearly prefer z.
+    const flat = ['x', 'y', 'z', 'w'].map((id, i) => ({ id, score: 10 - i * 0.01 }));
+    const sharp = [
+      { id: 'z', score: 0.9 },
+      { id: 'x', score: 0.2 },
+      { id: 'y', score: 0.1 },
+      { id: 'w', score: 0.05 },
+    ];
+    const top = (listWeights: 'fixed' | 'decisive') =>
+      [...fuse(flat, sharp, { ...DEFAULT_RETRIEVAL_SETTINGS, listWeights })].sort(
+        (a, b) => b[1] - a[1],
+      )[0]?.[0];
+    expect(top('fixed')).toBe('x');
+    expect(top('decisive')).toBe('z');
   });
 });
