@@ -20,6 +20,13 @@ export interface ConsensusSettings {
   toolModel: boolean;
   /** Failed episodes count against the tools they used (true). */
   failures: boolean;
+  /**
+   * Scale the tool model's vote and the doubt to the neighbours' weight (false): with few or loose successful
+   * neighbours their fixed weights outvote the one run that had the distinctive step, and the plan loses it.
+   */
+  scaleToEvidence: boolean;
+  /** A winning set of distinctive tools with less of the votes than this is a guess, and left out (0.15). */
+  minShare: number;
 }
 
 /** A tool the evidence supports, with the numbers behind it. */
@@ -46,6 +53,8 @@ export interface Consensus {
   supportingIds: string[];
   /** Weighted share of the successful neighbours whose key tools are exactly the plan's, before calibration. */
   agreement: number;
+  /** Whether one set of distinctive tools (perhaps none: a task of look-ups) had enough of the votes. */
+  decided: boolean;
   /** Total weight of the successful neighbours. */
   mass: number;
   successes: number;
@@ -70,8 +79,8 @@ const DOUBT_MASS = 0.35;
  * 0.12 / 0.13 (retail / banking), 1 gave 0.17 / 0.15; with score² weights, 0.35, 1 and 2 gave 0.17-0.27.
  */
 const VOTE_DOUBT = 0.5;
-/** A winning set of distinctive tools with less of the votes than this is a guess, and left out. */
-const MIN_SHARE = 0.15;
+/** The neighbours' weight at and above which the model's vote and the doubt keep their full size (scaled). */
+const FULL_EVIDENCE = 1;
 /** A tool most successful episodes of the domain use is routine, not what tells one task from another. */
 const ROUTINE_PRIOR = 0.6;
 
@@ -126,6 +135,7 @@ export function reconcile(
     avoided: [],
     supportingIds: [],
     agreement: 0,
+    decided: false,
     mass: 0,
     successes: worked.length,
     failures: failed.length,
@@ -136,7 +146,10 @@ export function reconcile(
   // A model that has seen none of the task's words only knows the domain's prior: no evidence about this task.
   const informed = settings.toolModel && model.some((p) => p.evidence > 0);
   const predicted = new Map(informed ? model.map((p) => [p.tool, p]) : []);
-  const modelMass = predicted.size > 0 ? MODEL_MASS : 0;
+  // Scaled, the pseudo-evidence shrinks with the neighbours' weight (never to nothing: a memory with no similar
+  // success still has the model's word).
+  const scale = settings.scaleToEvidence ? Math.max(0.1, Math.min(1, mass / FULL_EVIDENCE)) : 1;
+  const modelMass = predicted.size > 0 ? MODEL_MASS * scale : 0;
   if (mass + modelMass + failMass === 0) return empty;
 
   const tools = new Set([
@@ -157,7 +170,7 @@ export function reconcile(
       failMass > 0 ? failed.filter((x) => x.tools.has(tool)).reduce((s, x) => s + x.w, 0) / failMass : 0;
     const p = predicted.get(tool);
     const support =
-      ((mass * neighboursShare + modelMass * (p?.success ?? 0)) / (mass + modelMass + DOUBT_MASS)) *
+      ((mass * neighboursShare + modelMass * (p?.success ?? 0)) / (mass + modelMass + DOUBT_MASS * scale)) *
       discount(failedShare, neighboursShare);
     supports.set(tool, {
       tool,
@@ -170,10 +183,16 @@ export function reconcile(
   }
   const prior = new Map(model.map((p) => [p.tool, p.prior]));
   const routine = (tool: string) => (prior.get(tool) ?? 0) >= ROUTINE_PRIOR;
-  const vote = voteKeyTools(pool, predicted, routine, (tool) => {
-    const s = supports.get(tool);
-    return s ? discount(s.failed, s.neighbours) : 1;
-  });
+  const vote = voteKeyTools(
+    pool,
+    predicted,
+    routine,
+    (tool) => {
+      const s = supports.get(tool);
+      return s ? discount(s.failed, s.neighbours) : 1;
+    },
+    { modelMass, doubt: VOTE_DOUBT * scale, minShare: settings.minShare },
+  );
   const chosen = new Set([
     ...[...supports.values()].filter((s) => routine(s.tool) && s.support >= INCLUDE).map((s) => s.tool),
     ...vote.tools,
@@ -208,6 +227,7 @@ export function reconcile(
     avoided,
     supportingIds,
     agreement,
+    decided: vote.decided,
     mass,
     successes: worked.length,
     failures: failed.length,
@@ -227,7 +247,8 @@ function voteKeyTools(
   predicted: ReadonlyMap<string, { success: number }>,
   routine: (tool: string) => boolean,
   discount: (tool: string) => number,
-): { tools: string[]; share: number } {
+  weights: { modelMass: number; doubt: number; minShare: number },
+): { tools: string[]; share: number; decided: boolean } {
   const keyOf = (tools: Iterable<string>) => [...new Set(tools)].filter((t) => !routine(t)).sort(compareText);
   const proposals = new Map<string, { tools: string[]; votes: number }>();
   const propose = (tools: string[], votes: number) => {
@@ -247,10 +268,10 @@ function voteKeyTools(
         const p = predicted.get(tool)?.success ?? 0;
         likelihood *= entry.tools.includes(tool) ? p : 1 - p;
       }
-      entry.votes += MODEL_MASS * likelihood;
+      entry.votes += weights.modelMass * likelihood;
     }
   }
-  let total = VOTE_DOUBT;
+  let total = weights.doubt;
   let best: { tools: string[]; votes: number } | undefined;
   for (const entry of proposals.values()) {
     entry.votes *= entry.tools.reduce((f, t) => f * discount(t), 1);
@@ -264,7 +285,9 @@ function voteKeyTools(
   }
   const share = best ? best.votes / total : 0;
   // Too little behind any set: say nothing distinctive rather than guess.
-  return best && share >= MIN_SHARE ? { tools: best.tools, share } : { tools: [], share: 0 };
+  return best && share >= weights.minShare
+    ? { tools: best.tools, share, decided: true }
+    : { tools: [], share: 0, decided: false };
 }
 
 /** The weighted median number of successful calls of the tool among the runs that used it (1 when none did). */

@@ -33,6 +33,12 @@ export interface Playbook {
   heuristicIds: string[];
   /** Similar episodes weighed: those that succeeded and those that failed. */
   evidence: { successes: number; failures: number };
+  /**
+   * True when the evidence does not single out the task's distinctive steps: no plan of them had enough of the
+   * votes (or there was nothing to vote on). The steps, if any, are then routine ones only; follow them as
+   * general practice, not as this task's plan.
+   */
+  abstained: boolean;
 }
 
 export interface PlaybookInput {
@@ -48,13 +54,25 @@ export interface PlaybookInput {
   settings?: Partial<PlaybookSettings>;
 }
 
-/** The learned parts a playbook uses; all on by default. */
-export type PlaybookSettings = ConsensusSettings;
+/** The learned parts a playbook uses and how much evidence it asks for. */
+export interface PlaybookSettings extends ConsensusSettings {
+  /** Similar episodes the playbook is built from (10). */
+  neighbours: number;
+  /**
+   * Successful episodes the playbook looks for among more candidates when the first `neighbours` hold fewer
+   * (0: the first `neighbours`, whatever their outcomes). Failed runs outnumber successes in many memories.
+   */
+  minSuccesses: number;
+}
 
 export const DEFAULT_PLAYBOOK_SETTINGS: Readonly<PlaybookSettings> = Object.freeze({
   consensus: true,
   toolModel: true,
   failures: true,
+  scaleToEvidence: false,
+  minShare: 0.15,
+  neighbours: 10,
+  minSuccesses: 0,
 });
 
 const MAX_SUPPORT = 10;
@@ -111,6 +129,7 @@ export function buildPlaybook(input: PlaybookInput): Playbook {
     patternIds: [...patternIds],
     heuristicIds: [...heuristicIds],
     evidence: { successes: found.successes, failures: found.failures },
+    abstained: !found.decided,
   };
 }
 

@@ -8,13 +8,25 @@ export interface AdviceDeps {
   settings: PlaybookSettings;
 }
 
-/** Ordered steps, pitfalls and a confidence for a task, from the ten best matching episodes (with their steps). */
+/**
+ * Ordered steps, pitfalls and a confidence for a task, from the best matching episodes (with their steps): the
+ * first `neighbours`, and further successful ones down the ranking while fewer than `minSuccesses` succeeded.
+ */
 export async function playbookFor(deps: AdviceDeps, input: PlaybookRequest): Promise<Playbook> {
   const request = parseInput(PlaybookInputSchema, input, 'playbook');
+  const { neighbours, minSuccesses } = deps.settings;
   const found = await deps.retriever.retrieve(
-    { task: request.task, context: request.context, limit: 10 },
+    { task: request.task, context: request.context, limit: minSuccesses > 0 ? neighbours * 3 : neighbours },
     true,
   );
+  const first = found.episodes.slice(0, neighbours);
+  let successes = first.filter((e) => e.episode.outcome?.status === 'success').length;
+  const more = found.episodes.slice(neighbours).filter((e) => {
+    if (successes >= minSuccesses || e.episode.outcome?.status !== 'success') return false;
+    successes++;
+    return true;
+  });
+  const chosen = [...first, ...more];
   return buildPlaybook({
     task: request.task,
     context: {
@@ -24,7 +36,7 @@ export async function playbookFor(deps: AdviceDeps, input: PlaybookRequest): Pro
       ...(request.context.language ? { language: request.context.language } : {}),
       ...(request.context.framework ? { framework: request.context.framework } : {}),
     },
-    episodes: found.episodes.map(({ episode, score, signals }) => ({
+    episodes: chosen.map(({ episode, score, signals }) => ({
       episode,
       score,
       effectiveness: signals.effectiveness,

@@ -87,7 +87,15 @@ const MemoryOptionsSchema = z.object({
       recencyHalfLifeDays: z.number().positive(),
     }),
   }),
-  playbook: partialOf({ consensus: z.boolean(), toolModel: z.boolean(), failures: z.boolean() }),
+  playbook: partialOf({
+    consensus: z.boolean(),
+    toolModel: z.boolean(),
+    failures: z.boolean(),
+    scaleToEvidence: z.boolean(),
+    minShare: z.number().min(0).max(1),
+    neighbours: z.number().int().min(1).max(50),
+    minSuccesses: z.number().int().min(0).max(50),
+  }),
   queryCache: z
     .union(
       [

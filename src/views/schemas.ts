@@ -252,6 +252,11 @@ export const PlaybookView = z.object({
   evidence: z
     .object({ successes: z.number().int(), failures: z.number().int() })
     .describe('similar past runs weighed: successes give steps, failures only pitfalls'),
+  abstained: z
+    .boolean()
+    .describe(
+      "true when the evidence singles out no plan for this task: the steps are general practice, not this task's",
+    ),
 });
 
 const TagChangeSchema = z.array(TagSchema).min(1).max(100);

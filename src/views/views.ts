@@ -169,6 +169,7 @@ export function playbookView(playbook: Playbook): z.infer<typeof PlaybookView> {
     supporting_episode_ids: playbook.supportingEpisodeIds,
     pattern_ids: playbook.patternIds,
     evidence: playbook.evidence,
+    abstained: playbook.abstained,
   };
 }
 
