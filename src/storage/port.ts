@@ -63,6 +63,7 @@ export type PortReads = Partial<
     | 'getCachedEmbeddings'
     | 'putCachedEmbeddings'
     | 'writeGeneration'
+    | 'getTuning'
     | 'getPattern'
     | 'getPatterns'
     | 'listPatterns'
@@ -161,6 +162,8 @@ export interface WriteTx {
 
   /** Stores (or replaces) vectors; a backend's approximate index, if any, is kept current with them. */
   putVectors(vectors: readonly StoredVector[]): Promise<void>;
+  /** Stores the namespace's tuning, replacing the one before. */
+  putTuning(body: string): Promise<void>;
   /** Moves the write generation on (cached retrieval results become stale); call it last in a transaction. */
   bumpGeneration(): Promise<void>;
 }

@@ -302,6 +302,10 @@ export interface StorageBackend {
   putCachedEmbeddings(provider: string, entries: ReadonlyMap<string, Float32Array>): Promise<void>;
   /** A number that changes with every write that can change a retrieval result. */
   writeGeneration(): Promise<number>;
+  /** What the namespace's self-tuning last chose (the memory's JSON), or null before the first tuning. */
+  getTuning(): Promise<string | null>;
+  /** Stores the namespace's tuning and moves the write generation on, so every process picks it up. */
+  putTuning(body: string): Promise<void>;
 
   getPattern(id: string): Promise<Pattern | null>;
   getPatterns(ids: readonly string[]): Promise<Pattern[]>;

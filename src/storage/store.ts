@@ -278,6 +278,14 @@ export class Store implements StorageBackend {
   getCachedEmbeddings: StoragePort['getCachedEmbeddings'] = (...a) => this.#port.getCachedEmbeddings(...a);
   putCachedEmbeddings: StoragePort['putCachedEmbeddings'] = (...a) => this.#port.putCachedEmbeddings(...a);
   writeGeneration: StoragePort['writeGeneration'] = () => this.#port.writeGeneration();
+  getTuning: StoragePort['getTuning'] = () => this.#port.getTuning();
+
+  async putTuning(body: string): Promise<void> {
+    await this.#port.transaction(async (tx) => {
+      await tx.putTuning(body);
+      await tx.bumpGeneration();
+    });
+  }
   getPattern: StoragePort['getPattern'] = (...a) => this.#port.getPattern(...a);
   getPatterns: StoragePort['getPatterns'] = (...a) => this.#port.getPatterns(...a);
   listPatterns: StoragePort['listPatterns'] = (...a) => this.#port.listPatterns(...a);

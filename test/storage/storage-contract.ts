@@ -314,6 +314,16 @@ export function runStorageContract(
       expect(await storage.searchEpisodes({ text: 'certificates', limit: 5, index: 'task' })).toEqual([]);
     });
 
+    it("keeps the namespace's tuning, replaced by the next, and moves the write generation on", async () => {
+      expect(await storage.getTuning()).toBeNull();
+      const before = await storage.writeGeneration();
+      await storage.putTuning('{"version":1,"episodes":40}');
+      expect(await storage.getTuning()).toBe('{"version":1,"episodes":40}');
+      expect(await storage.writeGeneration()).toBeGreaterThan(before);
+      await storage.putTuning('{"version":1,"episodes":60}');
+      expect(await storage.getTuning()).toBe('{"version":1,"episodes":60}');
+    });
+
     it('deletes an episode with its steps and its index entry', async () => {
       const e = finished({ task: 'Rotate the database credentials' }, ['vault', 'deploy']);
       await storage.importEpisodes([e], learn);

@@ -177,6 +177,10 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE episodes SET task_fts = to_tsvector('english', task) WHERE fts IS NOT NULL;
   CREATE INDEX episodes_task_fts ON episodes USING gin (task_fts);
   `,
+  // What each namespace's self-tuning chose: retrieval and playbook settings and the confidence calibration.
+  `
+  CREATE TABLE tuning (namespace text PRIMARY KEY, body text NOT NULL);
+  `,
 ];
 
 /** One key for every slmem process migrating any schema of the database: opens queue behind each other. */

@@ -268,6 +268,14 @@ export class PgPort implements StoragePort {
       return rows[0]?.value ?? 0;
     });
   }
+  getTuning(): Promise<string | null> {
+    return this.#read(async (db) => {
+      const { rows } = await db.query<{ body: string }>('SELECT body FROM tuning WHERE namespace = $1', [
+        this.namespace,
+      ]);
+      return rows[0]?.body ?? null;
+    });
+  }
   getPattern(id: string): Promise<Pattern | null> {
     return this.#read((db) => reads.getPattern(db, this.namespace, id));
   }

@@ -407,6 +407,13 @@ export class PgTx implements WriteTx {
     await vectors.putVectors(this.#db, this.#ns, items);
   }
 
+  async putTuning(body: string): Promise<void> {
+    await this.#db.query(
+      'INSERT INTO tuning (namespace, body) VALUES ($1, $2) ON CONFLICT (namespace) DO UPDATE SET body = excluded.body',
+      [this.#ns, body],
+    );
+  }
+
   async bumpGeneration(): Promise<void> {
     await this.#db.query("UPDATE meta SET value = value + 1 WHERE key = 'write_generation'");
   }

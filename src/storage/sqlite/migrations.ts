@@ -238,4 +238,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO episode_tasks_fts (rowid, task) SELECT rid, task FROM episodes WHERE ended_at IS NOT NULL;
   `,
+  // What each namespace's self-tuning chose: retrieval and playbook settings and the confidence calibration.
+  `
+  CREATE TABLE tuning (namespace TEXT PRIMARY KEY, body TEXT NOT NULL);
+  `,
 ];

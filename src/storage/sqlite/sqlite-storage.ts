@@ -317,6 +317,14 @@ export class SqlitePort implements StoragePort {
         ).g,
     );
   }
+  getTuning(): Promise<string | null> {
+    return this.#read(() => {
+      const row = this.#sql('SELECT body FROM tuning WHERE namespace = ?').get(this.namespace) as
+        | { body: string }
+        | undefined;
+      return row?.body ?? null;
+    });
+  }
   getPattern(id: string): Promise<Pattern | null> {
     return this.#read(() => {
       const row = this.#sql('SELECT body FROM patterns WHERE id = ? AND namespace = ?').get(

@@ -347,6 +347,12 @@ export class SqliteTx implements WriteTx {
     ann.putAnnVectors(this.#sql, this.#exec, mirrored);
   }
 
+  async putTuning(body: string): Promise<void> {
+    this.#sql(
+      'INSERT INTO tuning (namespace, body) VALUES (?, ?) ON CONFLICT (namespace) DO UPDATE SET body = excluded.body',
+    ).run(this.#ns, body);
+  }
+
   async bumpGeneration(): Promise<void> {
     bumpGeneration(this.#sql);
   }
