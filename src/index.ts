@@ -68,6 +68,7 @@ export type {
   ImportOptions,
   ImportReport,
   MemoryOptions,
+  MemoryStats,
   MigratedNamespace,
   MigrateOptions,
   MigrateReport,
@@ -75,6 +76,7 @@ export type {
   PruneOptions,
   PruneReport,
   ResumeResult,
+  TuningRecord,
 } from './memory/index.js';
 export { defaultDbPath, migrateMemory, recordContentId, SelfLearningMemory } from './memory/index.js';
 export type {

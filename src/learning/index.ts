@@ -1,3 +1,5 @@
+export type { Calibration } from './calibration.js';
+export { calibrate, fitCalibration } from './calibration.js';
 export type { Neighbour } from './consensus.js';
 export type { EndedEpisode } from './episode-utils.js';
 export { stableStringify } from './episode-utils.js';

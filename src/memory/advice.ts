@@ -1,33 +1,71 @@
 import { PlaybookInputSchema, type PlaybookRequest, parseInput } from '../core/index.js';
-import { buildPlaybook, type Playbook, type PlaybookSettings } from '../learning/index.js';
+import {
+  buildPlaybook,
+  type Calibration,
+  calibrate,
+  type Playbook,
+  type PlaybookSettings,
+} from '../learning/index.js';
+import type { RetrievalResult, RetrievedEpisode } from '../retrieval/index.js';
 import type { CachedRetriever } from './cached-retriever.js';
 
 /** What a playbook is built from. */
 export interface AdviceDeps {
   retriever: CachedRetriever;
-  settings: PlaybookSettings;
+}
+
+/** A parsed playbook request. */
+export type ParsedPlaybookRequest = ReturnType<typeof parsePlaybookRequest>;
+
+export function parsePlaybookRequest(input: PlaybookRequest) {
+  return parseInput(PlaybookInputSchema, input, 'playbook');
 }
 
 /**
- * Ordered steps, pitfalls and a confidence for a task, from the best matching episodes (with their steps): the
- * first `neighbours`, and further successful ones down the ranking while fewer than `minSuccesses` succeeded.
+ * Ordered steps, pitfalls and a confidence for a task, from the best matching episodes (with their steps), with
+ * the settings the namespace's tuning chose where the options say nothing.
  */
 export async function playbookFor(deps: AdviceDeps, input: PlaybookRequest): Promise<Playbook> {
-  const request = parseInput(PlaybookInputSchema, input, 'playbook');
-  const { neighbours, minSuccesses } = deps.settings;
+  const request = parsePlaybookRequest(input);
+  const { playbook: settings, calibration } = await deps.retriever.effective();
   const found = await deps.retriever.retrieve(
-    { task: request.task, context: request.context, limit: minSuccesses > 0 ? neighbours * 3 : neighbours },
+    { task: request.task, context: request.context, limit: neighboursToRetrieve(settings) },
     true,
   );
-  const first = found.episodes.slice(0, neighbours);
+  return planFrom(request, found, settings, calibration);
+}
+
+/** How many episodes a playbook asks retrieval for: more when it looks further for successful ones. */
+export function neighboursToRetrieve(settings: PlaybookSettings): number {
+  return settings.minSuccesses > 0 ? settings.neighbours * 3 : settings.neighbours;
+}
+
+/**
+ * The episodes a playbook weighs: the first `neighbours`, and further successful ones down the ranking while
+ * fewer than `minSuccesses` succeeded (failed runs outnumber successes in many memories).
+ */
+export function chooseNeighbours(
+  episodes: readonly RetrievedEpisode[],
+  settings: PlaybookSettings,
+): RetrievedEpisode[] {
+  const first = episodes.slice(0, settings.neighbours);
   let successes = first.filter((e) => e.episode.outcome?.status === 'success').length;
-  const more = found.episodes.slice(neighbours).filter((e) => {
-    if (successes >= minSuccesses || e.episode.outcome?.status !== 'success') return false;
+  const more = episodes.slice(settings.neighbours).filter((e) => {
+    if (successes >= settings.minSuccesses || e.episode.outcome?.status !== 'success') return false;
     successes++;
     return true;
   });
-  const chosen = [...first, ...more];
-  return buildPlaybook({
+  return [...first, ...more];
+}
+
+/** The playbook of a retrieval, its confidence mapped by the calibration when there is one. */
+export function planFrom(
+  request: ParsedPlaybookRequest,
+  found: RetrievalResult,
+  settings: PlaybookSettings,
+  calibration: Calibration | undefined,
+): Playbook {
+  const playbook = buildPlaybook({
     task: request.task,
     context: {
       domain: request.context.domain ?? 'general',
@@ -36,7 +74,7 @@ export async function playbookFor(deps: AdviceDeps, input: PlaybookRequest): Pro
       ...(request.context.language ? { language: request.context.language } : {}),
       ...(request.context.framework ? { framework: request.context.framework } : {}),
     },
-    episodes: chosen.map(({ episode, score, signals }) => ({
+    episodes: chooseNeighbours(found.episodes, settings).map(({ episode, score, signals }) => ({
       episode,
       score,
       effectiveness: signals.effectiveness,
@@ -45,6 +83,8 @@ export async function playbookFor(deps: AdviceDeps, input: PlaybookRequest): Pro
     heuristics: found.heuristics.map((h) => h.heuristic),
     model: found.toolModel,
     maxSteps: request.maxSteps,
-    settings: deps.settings,
+    settings,
   });
+  if (!calibration || playbook.steps.length === 0) return playbook;
+  return { ...playbook, confidence: Math.round(calibrate(calibration, playbook.confidence) * 1000) / 1000 };
 }

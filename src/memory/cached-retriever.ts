@@ -13,6 +13,7 @@ import {
   type VectorIndexer,
 } from '../retrieval/index.js';
 import type { StorageBackend } from '../storage/index.js';
+import type { EffectiveSettings, TunedSettings } from './tuning.js';
 
 /** What the retriever reads from and reports to; the facade builds them once and owns their lifecycle. */
 export interface CachedRetrieverDeps {
@@ -20,7 +21,8 @@ export interface CachedRetrieverDeps {
   /** The provider as configured; absent when embeddings are off. */
   provider: EmbeddingProvider | undefined;
   indexer: VectorIndexer | undefined;
-  settings: RetrievalSettings;
+  /** The settings each call runs with: the options, and the namespace's tuning where they say nothing. */
+  tuned: TunedSettings;
   clock: Clock;
   log: (message: string) => void;
   /** The result cache (default 500 entries, 32 MiB, 60 s); `false` turns it off. */
@@ -60,8 +62,10 @@ export class CachedRetriever {
   /** Episodes, patterns and heuristics for a parsed query; `steps` loads the episodes' steps (playbooks). */
   async retrieve(query: RetrievalQuery, steps: boolean): Promise<RetrievalResult> {
     await this.#warnIfStale();
-    if (!this.#cache) return retrieve(this.#environment(), query, { steps });
     const generation = await this.#deps.storage.writeGeneration();
+    const { retrieval } = await this.#deps.tuned.at(generation);
+    // The memory asking itself (leave-one-out) is not an answer to keep.
+    if (!this.#cache || query.exclude) return retrieve(this.#environment(retrieval), query, { steps });
     const key = JSON.stringify([
       generation,
       steps,
@@ -71,14 +75,20 @@ export class CachedRetriever {
     ]);
     const cached = this.#cache.get(key);
     if (cached) return cached;
-    const result = await retrieve(this.#environment(), query, { steps });
+    const result = await retrieve(this.#environment(retrieval), query, { steps });
     this.#cache.set(key, result);
     return result;
   }
 
   /** Patterns by meaning and words (not cached). */
-  searchPatterns(query: PatternQuery): Promise<FoundPattern[]> {
-    return searchPatterns(this.#environment(), query);
+  async searchPatterns(query: PatternQuery): Promise<FoundPattern[]> {
+    const { retrieval } = await this.#deps.tuned.latest();
+    return searchPatterns(this.#environment(retrieval), query);
+  }
+
+  /** The settings a call would run with now (the tuning's choices included). */
+  effective(): Promise<EffectiveSettings> {
+    return this.#deps.tuned.latest();
   }
 
   /** Drops every cached result. */
@@ -97,11 +107,11 @@ export class CachedRetriever {
     };
   }
 
-  #environment(): RetrievalEnvironment {
+  #environment(settings: RetrievalSettings): RetrievalEnvironment {
     return {
       storage: this.#deps.storage,
       ...(this.#queryEmbedder ? { embedder: this.#queryEmbedder } : {}),
-      settings: this.#deps.settings,
+      settings,
       now: this.#deps.clock.now(),
       log: this.#deps.log,
     };

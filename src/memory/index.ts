@@ -9,3 +9,4 @@ export type { PrunedEpisode, PruneOptions, PruneReport } from './prune.js';
 export type { CompletionReport } from './self-learning-memory.js';
 export { SelfLearningMemory } from './self-learning-memory.js';
 export type { MemoryStats } from './stats.js';
+export type { TuningRecord } from './tuning.js';

@@ -109,6 +109,7 @@ const MemoryOptionsSchema = z.object({
     )
     .optional(),
   readers: z.number().int().min(0).max(64).optional(),
+  tuning: z.union([z.boolean(), z.literal('manual')]).optional(),
   log: fn('a function (message: string) => void').optional(),
 });
 

@@ -64,6 +64,13 @@ export interface MemoryOptions {
    * (not `:memory:`), embeddings given as a config rather than a provider object, and the system clock.
    */
   readers?: number;
+  /**
+   * Self-tuning: the memory asks itself about its own past episodes and chooses the retrieval and playbook
+   * settings that serve its history best, with the playbook's confidence calibrated on it (see `tune`). `true`
+   * (default): it tunes in the background after every 25 completions; `'manual'`: only when `tune()` is called;
+   * both apply the stored tuning. `false`: the defaults, always. Options set here are never overridden.
+   */
+  tuning?: boolean | 'manual';
   /** Where background problems are reported (default: one line on stderr). */
   log?: (message: string) => void;
 }

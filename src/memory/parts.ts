@@ -9,18 +9,14 @@ import {
   uuidV7Generator,
 } from '../core/index.js';
 import { createEmbeddingProvider, type EmbeddingProvider } from '../embeddings/index.js';
-import {
-  DEFAULT_PLAYBOOK_SETTINGS,
-  DEFAULT_REWARD_WEIGHTS,
-  type PlaybookSettings,
-  planLearning,
-} from '../learning/index.js';
+import { DEFAULT_PLAYBOOK_SETTINGS, DEFAULT_REWARD_WEIGHTS, planLearning } from '../learning/index.js';
 import { resolveRetrievalSettings, VectorIndexer } from '../retrieval/index.js';
 import { openStorage, type StorageBackend } from '../storage/index.js';
 import { CachedRetriever } from './cached-retriever.js';
 import { defaultDbPath, defaultNamespace, type MemoryOptions } from './options.js';
 import { checkMemoryOptions } from './options-schema.js';
 import { Readers, readerConfig } from './readers.js';
+import { TunedSettings } from './tuning.js';
 
 /** What a memory is made of, every default filled: built once by `openParts`, owned by the facade. */
 export interface MemoryParts {
@@ -29,7 +25,8 @@ export interface MemoryParts {
   newId: () => string;
   limits: MemoryLimits;
   learn: Learn;
-  playbookSettings: PlaybookSettings;
+  /** The options' retrieval and playbook settings, with the namespace's tuning where they say nothing. */
+  tuned: TunedSettings;
   log: (message: string) => void;
   /** The embedding provider as configured; absent when embeddings are off. */
   provider: EmbeddingProvider | undefined;
@@ -97,13 +94,14 @@ function buildParts(storage: StorageBackend, options: MemoryOptions, role: 'owne
         ? embeddings
         : createEmbeddingProvider(embeddings);
   const indexer = provider && role === 'owner' ? new VectorIndexer({ storage, provider, log }) : undefined;
+  const tuned = tunedSettings(storage, options);
   return {
     storage,
     clock,
     newId: uuidV7Generator(clock, options.random ?? cryptoRandom),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     learn: (episode) => planLearning(episode, { rewardWeights, namespace }),
-    playbookSettings: { ...DEFAULT_PLAYBOOK_SETTINGS, ...options.playbook },
+    tuned,
     log,
     provider,
     indexer,
@@ -111,13 +109,29 @@ function buildParts(storage: StorageBackend, options: MemoryOptions, role: 'owne
       storage,
       provider,
       indexer,
-      settings: resolveRetrievalSettings(options.retrieval),
+      tuned,
       clock,
       log,
       queryCache: options.queryCache,
     }),
     readers: undefined,
   };
+}
+
+/** The options' settings, and which of them the caller set (those the tuning never overrides). */
+function tunedSettings(storage: StorageBackend, options: MemoryOptions): TunedSettings {
+  return new TunedSettings({
+    storage,
+    base: {
+      retrieval: resolveRetrievalSettings(options.retrieval),
+      playbook: { ...DEFAULT_PLAYBOOK_SETTINGS, ...options.playbook },
+    },
+    pinned: {
+      retrieval: new Set(Object.keys(options.retrieval ?? {})),
+      playbook: new Set(Object.keys(options.playbook ?? {})),
+    },
+    enabled: options.tuning !== false,
+  });
 }
 
 function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {

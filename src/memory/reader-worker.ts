@@ -45,7 +45,7 @@ function answer(live: MemoryParts, job: ReaderJob): Promise<unknown> {
     case 'retrieve':
       return live.retriever.retrieve(job.input, false);
     case 'playbook':
-      return playbookFor({ retriever: live.retriever, settings: live.playbookSettings }, job.input);
+      return playbookFor({ retriever: live.retriever }, job.input);
     case 'searchPatterns':
       return live.retriever.searchPatterns(job.input);
     case 'progress':

@@ -12,7 +12,15 @@ import type { MemoryStats } from './stats.js';
 /** What a reader worker opens: the options of the memory that started it that are plain data. */
 export type ReaderConfig = Pick<
   MemoryOptions,
-  'namespace' | 'sqlite' | 'postgres' | 'retrieval' | 'playbook' | 'queryCache' | 'limits' | 'rewardWeights'
+  | 'namespace'
+  | 'sqlite'
+  | 'postgres'
+  | 'retrieval'
+  | 'playbook'
+  | 'queryCache'
+  | 'limits'
+  | 'rewardWeights'
+  | 'tuning'
 > & { db: string; embeddings?: EmbeddingsConfig | false };
 
 /** A job for a reader worker. */
@@ -152,6 +160,7 @@ export function readerConfig(options: MemoryOptions, db: string, namespace: stri
     ...(options.queryCache === undefined ? {} : { queryCache: options.queryCache }),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.rewardWeights ? { rewardWeights: options.rewardWeights } : {}),
+    ...(options.tuning === undefined ? {} : { tuning: options.tuning }),
   };
 }
 

@@ -46,7 +46,9 @@ import type { MemoryOptions } from './options.js';
 import { type MemoryParts, openParts, warmParts } from './parts.js';
 import { type PruneOptions, type PruneReport, pruneEpisodes } from './prune.js';
 import { restoreMemory } from './restore.js';
+import { tuneNamespace } from './self-tuning.js';
 import { type MemoryStats, memoryStats } from './stats.js';
+import type { TuningRecord } from './tuning.js';
 import { prepareEpisode, prepareStep } from './validate.js';
 
 /** What completing an episode learned, as stored. */
@@ -69,15 +71,21 @@ export interface CompletionReport {
  */
 export class SelfLearningMemory implements AsyncDisposable {
   readonly #parts: MemoryParts;
+  /** `tuning: true` in the options: tune in the background after every `TUNE_EVERY` completions. */
+  readonly #autoTune: boolean;
   #closed = false;
+  #tuning: Promise<TuningRecord | undefined> | undefined;
+  #completedSinceTuning = 0;
 
-  private constructor(parts: MemoryParts) {
+  private constructor(parts: MemoryParts, autoTune: boolean) {
     this.#parts = parts;
+    this.#autoTune = autoTune;
   }
 
   /** Opens (and creates or migrates) the store; see `MemoryOptions` for the defaults. */
   static async open(input: MemoryOptions = {}): Promise<SelfLearningMemory> {
-    return new SelfLearningMemory(await openParts(input));
+    const tuning = (input as { tuning?: unknown } | null)?.tuning;
+    return new SelfLearningMemory(await openParts(input), tuning === undefined || tuning === true);
   }
 
   /** Where this memory's data lives: `sqlite` or `postgres`. */
@@ -119,7 +127,33 @@ export class SelfLearningMemory implements AsyncDisposable {
       'pattern',
       report.patterns.map((p) => p.id),
     );
+    if (this.#autoTune && ++this.#completedSinceTuning >= TUNE_EVERY) {
+      this.#completedSinceTuning = 0;
+      this.tune().catch((error: unknown) =>
+        this.#parts.log(`self-tuning failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
     return report;
+  }
+
+  /**
+   * Asks the memory about its own history and stores the retrieval and playbook settings that serve it best,
+   * with the playbook's confidence calibrated on it: each of the newest successful episodes (up to 150) is
+   * asked again, with itself left out, and the right answers are the others that used the same distinctive
+   * tools. With fewer than 30 such episodes the defaults stay. Every process of the store picks the result up;
+   * options set at `open` are never overridden; `stats().tuning` says what was chosen and from how much. Runs
+   * in the background after every 25 completions unless `tuning` is `'manual'` or `false`; a call while one
+   * runs waits for it. A few seconds of work at most, giving way to other calls between its questions.
+   *
+   * @example
+   * const { note } = (await memory.tune()) ?? {};
+   */
+  async tune(): Promise<TuningRecord | undefined> {
+    const live = this.#live;
+    this.#tuning ??= tuneNamespace(live, () => this.#closed).finally(() => {
+      this.#tuning = undefined;
+    });
+    return this.#tuning;
   }
 
   async getEpisode(id: string): Promise<Episode> {
@@ -170,8 +204,8 @@ export class SelfLearningMemory implements AsyncDisposable {
 
   /** Ordered steps, pitfalls and a confidence for a task, built from the best matching experience. */
   async playbook(input: PlaybookRequest): Promise<Playbook> {
-    const { retriever, playbookSettings, readers } = this.#live;
-    if (!readers) return playbookFor({ retriever, settings: playbookSettings }, input);
+    const { retriever, readers } = this.#live;
+    if (!readers) return playbookFor({ retriever }, input);
     // Checked here, so that bad input gets the same error whichever thread answers.
     return readers.playbook(parseInput(PlaybookInputSchema, input, 'playbook'));
   }
@@ -408,6 +442,8 @@ export class SelfLearningMemory implements AsyncDisposable {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      // A tuning in progress stops at its next question (nothing stored).
+      await this.#tuning?.catch(() => undefined);
       await this.#parts.readers?.close();
       await this.#parts.indexer?.flush();
     } finally {
@@ -447,6 +483,9 @@ export class SelfLearningMemory implements AsyncDisposable {
     return this.#parts;
   }
 }
+
+/** Completions between two background tunings (`tuning: true`). */
+const TUNE_EVERY = 25;
 
 function notFound(what: string, id: string): MemoryError {
   return new MemoryError('NOT_FOUND', `${what} ${id} does not exist`, { details: { [`${what}Id`]: id } });

@@ -28,3 +28,5 @@ export {
 } from './scoring.js';
 export type { RetrievalSettings } from './settings.js';
 export { DEFAULT_RETRIEVAL_SETTINGS, resolveRetrievalSettings } from './settings.js';
+export type { FirstStageChoice, FirstStageTuning, TuningSample } from './tuning.js';
+export { chooseFirstStage, FIRST_STAGE_GRID, firstStageScore } from './tuning.js';

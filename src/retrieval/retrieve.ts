@@ -24,6 +24,8 @@ export interface RetrievalQuery {
   task: string;
   context?: QueryContext;
   limit?: number;
+  /** Episodes never returned: the memory asking itself about one of its own episodes (leave-one-out). */
+  exclude?: ReadonlySet<string>;
 }
 
 export interface RetrievedEpisode {
@@ -81,10 +83,13 @@ export async function retrieve(
       features: [ANY_FEATURE, ...features],
     },
   });
-  const { lexical, similar } = hits;
+  const excluded = (h: { id: string }) => !query.exclude?.has(h.id);
+  const lexical = hits.lexical.filter(excluded);
+  const similar = hits.similar.filter(excluded);
+  const recent = query.exclude ? hits.recent.filter((id) => !query.exclude?.has(id)) : hits.recent;
   const toolModel = predictTools(hits.toolCounts, features);
   const relevance = fuse(lexical, similar, settings);
-  const ids = [...new Set([...relevance.keys(), ...hits.recent])];
+  const ids = [...new Set([...relevance.keys(), ...recent])];
   const diversifying = settings.mmrLambda < 1 && env.embedder !== undefined && ids.length > limit;
   // Ranking reads a few columns of each candidate (60-100); only the few returned are read whole.
   const cheap = await storage.candidateFacts({ ids, effectiveness: false });
