@@ -13,7 +13,10 @@ export async function progressView({ query }) {
     ? /** @type {string} */ (query.get('bucket'))
     : 'week';
   const domain = query.get('domain') ?? '';
-  const data = await api('/api/progress', { query: { bucket, domain } });
+  const [data, stats] = await Promise.all([
+    api('/api/progress', { query: { bucket, domain } }),
+    api('/api/stats'),
+  ]);
   /** @type {Map<string, any[]>} */
   const byDomain = new Map();
   for (const row of data.series) byDomain.set(row.domain, [...(byDomain.get(row.domain) ?? []), row]);
@@ -53,6 +56,7 @@ export async function progressView({ query }) {
     controls(bucket, domain),
     charts,
     topPatterns(data.top_patterns),
+    tuning(stats.tuning),
   );
   return { title: 'Progress', node };
 }
@@ -118,6 +122,23 @@ function controls(bucket, domain) {
       h('input', { id: 'g-domain', name: 'domain', value: domain, placeholder: 'all' }),
     ),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Show')),
+  );
+}
+
+/**
+ * What the memory chose for itself from its own history.
+ * @param {any} tuning
+ */
+function tuning(tuning) {
+  return section(
+    'How the memory tunes itself',
+    h(
+      'p',
+      { 'data-testid': 'tuning' },
+      tuning
+        ? `On ${new Date(tuning.at).toLocaleDateString()}, ${tuning.note}.`
+        : 'Not yet: after 25 completed episodes (or slmem tune) the memory asks itself about its successful episodes and keeps the search and playbook settings that found the like ones best.',
+    ),
   );
 }
 

@@ -70,7 +70,7 @@ Example:
       const text = await readInput(file, cli);
       const parsed = parseJsonl(text);
       let seconds = 0;
-      const { report, embedded } = await withMemory(command, cli, async (memory) => {
+      const { report, embedded, tuned } = await withMemory(command, cli, async (memory) => {
         const progress = createProgress(cli.stderr, 'Importing');
         const started = performance.now();
         const report = await memory.importEpisodes(parsed.records, {
@@ -81,7 +81,11 @@ Example:
         });
         progress.finish();
         seconds = (performance.now() - started) / 1_000;
-        return { report, embedded: flags.embed ? await embedStale(memory, cli) : null };
+        const embedded = flags.embed ? await embedStale(memory, cli) : null;
+        // A memory that just learned from many episodes chooses its settings from them at once (with vectors,
+        // so after embedding), rather than after 25 live completions.
+        const tuned = report.imported >= 25 && embedded !== null ? await memory.tune() : undefined;
+        return { report, embedded, tuned };
       });
       const failed = [
         ...parsed.failed,
@@ -92,7 +96,14 @@ Example:
       ].sort((a, b) => a.line - b.line);
       if (failed.length > 0) cli.exitCode = EXIT_PARTIAL_IMPORT;
       const skipped = report.skipped.length;
-      const result = { imported: report.imported, skipped, failed, seconds: round3(seconds), embedded };
+      const result = {
+        imported: report.imported,
+        skipped,
+        failed,
+        seconds: round3(seconds),
+        embedded,
+        tuning: tuned?.note ?? null,
+      };
       output(command, cli, result, (t) => {
         renderImport(t, report.imported, failed, seconds);
         if (skipped > 0) t.line(t.style.dim(`Skipped ${plural(skipped, 'episode')} already stored`));
@@ -104,6 +115,7 @@ Example:
             ),
           );
         }
+        if (tuned) t.line(t.style.dim(`Tuned ${tuned.note}`));
       });
     });
 

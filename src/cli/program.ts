@@ -20,6 +20,7 @@ import { registerReindexCommand } from './reindex.js';
 import { registerRetrieveCommand } from './retrieve.js';
 import { registerServeCommand } from './serve.js';
 import { registerStatsCommand } from './stats.js';
+import { registerTuneCommand } from './tune.js';
 
 /** The whole command tree; settings given here before `.command()` are inherited by every subcommand. */
 export function createProgram(cli: Cli): Command {
@@ -88,6 +89,7 @@ ${EXIT_CODES_HELP}`,
   registerHeuristicCommands(program, cli);
   registerStatsCommand(program, cli);
   registerReindexCommand(program, cli);
+  registerTuneCommand(program, cli);
   registerImportExportCommands(program, cli);
   registerBackupCommands(program, cli);
   registerPruneCommand(program, cli);

@@ -43,6 +43,10 @@ function renderStats(t: Terminal, stats: MemoryStats, where: string): void {
             ? ` · ${e.staleEpisodes + e.stalePatterns} not yet (run "slmem reindex")`
             : ''),
   );
+  row(
+    'tuning',
+    stats.tuning ? `${stats.tuning.at.slice(0, 10)}, ${stats.tuning.note}` : 'not yet (slmem tune)',
+  );
   const q = stats.queryCache;
   row('query cache', `${q.hits} hits, ${q.misses} misses (this process)`);
   row('average reward', stats.averageReward === null ? '-' : formatScore(stats.averageReward));

@@ -312,3 +312,23 @@ export const LinkView = z.object({
   note: z.string().nullable(),
   created_at: z.string(),
 });
+
+/** What the namespace's self-tuning chose and from how much (null before its first run). */
+export const TuningView = z
+  .object({
+    at: z.string(),
+    episodes: z.number().int().describe('successful episodes it asked the memory about'),
+    queries: z.number().int().describe('of which had a like episode among the others'),
+    note: z.string().describe('what it chose, with its score and the defaults'),
+    text_index: z.enum(['all', 'task']).nullable(),
+    list_weights: z
+      .string()
+      .nullable()
+      .describe('e.g. "decisive 2:1": how the text and vector lists are weighted'),
+    playbook: z.string().nullable().describe('e.g. "minShare 0.1, minSuccesses 10, scaled"'),
+    calibrated_on: z
+      .number()
+      .int()
+      .describe("plans the playbook's confidence was calibrated on (0: not calibrated)"),
+  })
+  .nullable();

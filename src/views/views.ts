@@ -9,6 +9,7 @@ import {
   type Step,
 } from '../core/index.js';
 import type { Handoff, Playbook } from '../learning/index.js';
+import type { TuningRecord } from '../memory/index.js';
 import type { RetrievalResult } from '../retrieval/index.js';
 import type {
   EpisodeSummaryView,
@@ -23,6 +24,7 @@ import type {
   PlaybookView,
   RetrievalView,
   StepView,
+  TuningView,
 } from './schemas.js';
 
 /** The facade's values as the faces show them (MCP and HTTP): snake_case, flat, `null` for what is not there yet. */
@@ -202,5 +204,24 @@ export function linkView(link: Link): z.infer<typeof LinkView> {
     type: link.type,
     note: link.note ?? null,
     created_at: link.createdAt,
+  };
+}
+
+/** The tuning as the faces show it. */
+export function tuningView(tuning: TuningRecord | null): z.infer<typeof TuningView> {
+  if (!tuning) return null;
+  const r = tuning.retrieval;
+  const p = tuning.playbook;
+  return {
+    at: tuning.at,
+    episodes: tuning.episodes,
+    queries: tuning.queries,
+    note: tuning.note,
+    text_index: r?.textIndex ?? null,
+    list_weights: r ? `${r.listWeights} ${r.lexicalWeight}:${r.vectorWeight}` : null,
+    playbook: p
+      ? `minShare ${p.minShare}, minSuccesses ${p.minSuccesses}${p.scaleToEvidence ? ', scaled to the evidence' : ''}`
+      : null,
+    calibrated_on: tuning.calibration?.points ?? 0,
   };
 }

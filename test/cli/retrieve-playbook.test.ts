@@ -101,4 +101,20 @@ describe.each(testBackends())('slmem retrieve and playbook on $name', ({ db: fre
     expect(stats).toMatchObject({ episodes: 60, completedEpisodes: 60 });
     expect(stats.patterns).toBeGreaterThan(0);
   });
+
+  it('tuned itself on the import, says so in stats, and tunes again on demand', async () => {
+    const stats = await slmemJson<{ tuning: { note: string; episodes: number } | null }>([
+      '--db',
+      db,
+      'stats',
+    ]);
+    // 60 imported episodes, 25 or more: the import ran the tuning.
+    expect(stats.tuning?.episodes).toBe(60);
+    expect(stats.tuning?.note).toMatch(/^(from 60 successful episodes|defaults kept)/);
+    const human = await slmem(['--db', db, 'stats']);
+    expect(human.stdout).toMatch(/tuning\s+\d{4}-\d{2}-\d{2}, /);
+    const tuned = await slmemJson<{ note: string; seconds: number }>(['--db', db, 'tune']);
+    expect(tuned.note).toBe(stats.tuning?.note);
+    expect(tuned.seconds).toBeGreaterThanOrEqual(0);
+  });
 });

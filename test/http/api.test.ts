@@ -150,6 +150,8 @@ describe.each(testBackends())('the HTTP API on $name', ({ db }) => {
     const stats = await call(http, 'GET', '/api/stats');
     conforms(http, 'get', '/api/stats', stats.body);
     expect(stats.body.by_outcome).toMatchObject({ success: 3, failure: 2 });
+    // No tuning yet: five episodes, none tuned on.
+    expect(stats.body.tuning).toBeNull();
     const progress = await call(http, 'GET', '/api/progress?bucket=day');
     conforms(http, 'get', '/api/progress', progress.body);
     expect(progress.body.series.reduce((n: number, p: { completed: number }) => n + p.completed, 0)).toBe(5);

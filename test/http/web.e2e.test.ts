@@ -207,6 +207,10 @@ describe.skipIf(!hasChromium)('web page in Chromium', () => {
     const legend = (await page.locator('.legend').first().textContent()) ?? '';
     for (const domain of domains) expect(legend).toContain(domain);
     expect(await page.getByTestId('top-patterns').locator('li').count()).toBeGreaterThan(0);
+    // What the memory chose for itself, as stats() says it.
+    const tuning = (await memory.stats()).tuning;
+    const said = (await page.getByTestId('tuning').textContent()) ?? '';
+    expect(said).toContain(tuning ? tuning.note : 'Not yet');
   });
 
   it('asks for the token when the server has one, and keeps it for the tab', async () => {

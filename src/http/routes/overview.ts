@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainSchema, PROGRESS_BUCKETS, VERSION } from '../../core/index.js';
-import { OutcomeArg, PatternView, patternView } from '../../views/index.js';
+import { OutcomeArg, PatternView, patternView, TuningView, tuningView } from '../../views/index.js';
 import { defineRoute, type Route } from '../route.js';
 import { endOfDay, startOfDay } from './dates.js';
 
@@ -20,6 +20,7 @@ const StatsView = z.object({
   embeddings: z
     .object({ provider: z.string(), dimensions: z.number().int(), pending: z.number().int() })
     .nullable(),
+  tuning: TuningView,
 });
 
 const ProgressView = z.object({
@@ -67,6 +68,7 @@ export function overviewRoutes(): Route[] {
             dimensions: s.embeddings.dimensions,
             pending: s.embeddings.pending,
           },
+          tuning: tuningView(s.tuning),
         };
       },
     }),

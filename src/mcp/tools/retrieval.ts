@@ -18,6 +18,8 @@ import {
   retrieveContextArgs,
   searchEpisodesArgs,
   searchPatternsArgs,
+  TuningView,
+  tuningView,
 } from '../../views/index.js';
 import { defineTool, type Tool } from '../tool.js';
 
@@ -170,6 +172,7 @@ export function retrievalTools(memory: SelfLearningMemory): Tool[] {
         embeddings: z
           .object({ provider: z.string(), embedded_episodes: z.number(), stale_episodes: z.number() })
           .nullable(),
+        tuning: TuningView,
       },
       annotations: readOnly,
       async run() {
@@ -191,6 +194,7 @@ export function retrievalTools(memory: SelfLearningMemory): Tool[] {
                 stale_episodes: stats.embeddings.staleEpisodes,
               }
             : null,
+          tuning: tuningView(stats.tuning),
         };
         return {
           result,
