@@ -1,7 +1,8 @@
 /**
- * Baselines that need no learning, run on the same train runs and queries as the library: a plain BM25 over
- * the runs' task texts, and three ways to turn its neighbours (or nothing) into advised tools.
+ * Baselines that need no learning, run on the same train runs and queries as the library: the reference BM25
+ * (eval/bm25.ts) over the runs' task texts, and three ways to turn its neighbours (or nothing) into advised tools.
  */
+import { bm25 } from '../bm25.js';
 import { sameWriteSet } from './measures.js';
 
 /** A train run as the baselines see it: its text, the tools of its successful calls, its writes, its outcome. */
@@ -22,46 +23,6 @@ export interface BaselinePrediction {
 
 export const BASELINES = ['top1-bm25', 'top5-vote', 'most-frequent'] as const;
 export type BaselineName = (typeof BASELINES)[number];
-
-/** Lower-cased runs of letters and digits; single characters dropped. */
-export function tokenize(text: string): string[] {
-  return (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((t) => t.length > 1);
-}
-
-/**
- * Okapi BM25 over the given documents: idf = ln(1 + (N − df + 0.5) / (df + 0.5)); returns every document with a
- * positive score for the query, best first (ties by document order).
- *
- * @example
- * bm25(['return a kettle', 'cancel an order'])('cancel my order')[0]; // { index: 1, score: … }
- */
-export function bm25(docs: readonly string[], k1 = 1.2, b = 0.75) {
-  const tokens = docs.map(tokenize);
-  const avgLength = tokens.reduce((sum, t) => sum + t.length, 0) / Math.max(1, tokens.length);
-  const df = new Map<string, number>();
-  for (const doc of tokens) for (const term of new Set(doc)) df.set(term, (df.get(term) ?? 0) + 1);
-  const idf = (term: string) =>
-    Math.log(1 + (docs.length - (df.get(term) ?? 0) + 0.5) / ((df.get(term) ?? 0) + 0.5));
-  const counts = tokens.map((doc) => {
-    const tf = new Map<string, number>();
-    for (const term of doc) tf.set(term, (tf.get(term) ?? 0) + 1);
-    return tf;
-  });
-  return (query: string): Array<{ index: number; score: number }> => {
-    const terms = [...new Set(tokenize(query))];
-    return counts
-      .map((tf, index) => {
-        const norm = k1 * (1 - b + (b * tokens[index]!.length) / Math.max(1, avgLength));
-        const score = terms.reduce(
-          (sum, t) => sum + (idf(t) * (tf.get(t) ?? 0) * (k1 + 1)) / ((tf.get(t) ?? 0) + norm),
-          0,
-        );
-        return { index, score };
-      })
-      .filter((d) => d.score > 0)
-      .sort((x, y) => y.score - x.score || x.index - y.index);
-  };
-}
 
 /**
  * The three baselines over the train runs. (a) `top1-bm25`: the tools of the best-scoring successful run.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { bm25 } from '../../eval/bm25.js';
 import {
   type BaselineRun,
   baselinePredictors,
-  bm25,
   mostFrequentSequence,
   vote,
 } from '../../eval/noisy/baselines.js';
